@@ -1,0 +1,66 @@
+namespace WelfareAudit.Core.Validation;
+
+/// <summary>Rules for free text that ends up encrypted in the ledger.</summary>
+public static class TextRules
+{
+    /// <summary>
+    /// Checks a required or optional text field: not blank when required, within <paramref name="maxLength"/>
+    /// UTF-16 units, and free of control characters (tab and line breaks are allowed when multiline).
+    /// Returns the trimmed value, or null when absent.
+    /// </summary>
+    public static string? Check(ValidationErrors errors, string field, string? value, int maxLength, bool required, bool multiline)
+    {
+        if (value is null || value.Trim().Length == 0)
+        {
+            if (required)
+            {
+                errors.Add(field, "is required");
+            }
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length > maxLength)
+        {
+            errors.Add(field, $"must be at most {maxLength} characters");
+            return null;
+        }
+
+        foreach (var c in trimmed)
+        {
+            if (char.IsControl(c) && !(multiline && (c is '\n' or '\r' or '\t')))
+            {
+                errors.Add(field, "must not contain control characters");
+                return null;
+            }
+        }
+
+        if (!IsWellFormedUtf16(trimmed))
+        {
+            errors.Add(field, "must be valid Unicode text");
+            return null;
+        }
+
+        return trimmed;
+    }
+
+    private static bool IsWellFormedUtf16(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]))
+            {
+                if (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1]))
+                {
+                    return false;
+                }
+                i++;
+            }
+            else if (char.IsLowSurrogate(s[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
