@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Infrastructure.Crypto;
+
+namespace WelfareAudit.Infrastructure.Storage;
+
+/// <summary>
+/// Seals an event for storage (commit to and encrypt each sensitive field, link it into the chain) and
+/// opens it again (decrypt, and check every value against its commitment).
+/// </summary>
+public sealed class EventSealer(IKeyRing keys)
+{
+    public async Task<SealedEvent> SealAsync(EventHeader header, EventFields fields, string prevHashHex, CancellationToken cancellationToken)
+    {
+        var commitments = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var ciphertexts = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        if (fields.Sensitive.Count > 0)
+        {
+            var key = await keys.GetCurrentAsync(KeyPurpose.Data, cancellationToken);
+            foreach (var (name, value) in fields.Sensitive)
+            {
+                var salt = FieldCommitment.NewSalt();
+                commitments[name] = FieldCommitment.Compute(name, salt, value);
+                var plaintext = new byte[salt.Length + Encoding.UTF8.GetByteCount(value)];
+                salt.CopyTo(plaintext, 0);
+                Encoding.UTF8.GetBytes(value, plaintext.AsSpan(salt.Length));
+                ciphertexts[name] = FieldEnvelope.Seal(key, plaintext, FieldEnvelope.AssociatedData(header.LedgerId, header.Sequence, name, key.KeyId));
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+
+        var canonical = CanonicalEvent.Encode(header, fields.Clear, commitments);
+        var hash = ChainHash.Next(Convert.FromHexString(prevHashHex), canonical);
+        return new SealedEvent(header, new SortedDictionary<string, string>(fields.Clear, StringComparer.Ordinal), commitments, ciphertexts,
+            prevHashHex, ChainHash.ToHex(hash));
+    }
+
+    /// <summary>The hash the event's content and link should have.</summary>
+    public static string ComputeHash(SealedEvent e) =>
+        ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(e.PrevHash), e.Canonical()));
+
+    /// <summary>
+    /// Decrypts every sensitive field. Throws <see cref="EnvelopeException"/> when a ciphertext does not
+    /// authenticate for this row and field, and <see cref="CommitmentMismatchException"/> when a value
+    /// does not match the commitment the chain holds.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DisclosedField>> OpenAsync(SealedEvent e, CancellationToken cancellationToken)
+    {
+        if (!e.Commitments.Keys.SequenceEqual(e.Ciphertexts.Keys, StringComparer.Ordinal))
+        {
+            throw new CommitmentMismatchException("The encrypted fields and the committed fields differ.");
+        }
+        var result = new SortedDictionary<string, DisclosedField>(StringComparer.Ordinal);
+        foreach (var (name, envelope) in e.Ciphertexts)
+        {
+            var keyId = FieldEnvelope.ReadKeyId(envelope);
+            var key = await keys.GetAsync(KeyPurpose.Data, keyId, cancellationToken);
+            var plaintext = FieldEnvelope.Open(key, envelope, FieldEnvelope.AssociatedData(e.Header.LedgerId, e.Header.Sequence, name, keyId));
+            if (plaintext.Length < FieldCommitment.SaltSize)
+            {
+                throw new CommitmentMismatchException($"Field '{name}' is too short to hold its salt.");
+            }
+            var salt = plaintext[..FieldCommitment.SaltSize];
+            var value = Encoding.UTF8.GetString(plaintext, FieldCommitment.SaltSize, plaintext.Length - FieldCommitment.SaltSize);
+            if (!CryptographicOperations.FixedTimeEquals(FieldCommitment.Compute(name, salt, value), e.Commitments[name]))
+            {
+                throw new CommitmentMismatchException($"Field '{name}' does not match its commitment.");
+            }
+            result[name] = new DisclosedField(value, salt);
+        }
+        return result;
+    }
+}
+
+/// <summary>A decrypted sensitive value with the salt of its commitment (what an export discloses).</summary>
+public sealed record DisclosedField(string Value, byte[] Salt);
+
+/// <summary>A decrypted value that is not what the chain committed to.</summary>
+public sealed class CommitmentMismatchException(string message) : Exception(message);

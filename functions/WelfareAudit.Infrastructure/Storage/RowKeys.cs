@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace WelfareAudit.Infrastructure.Storage;
+
+/// <summary>
+/// The row keys of a ledger partition. Events sort first (19 zero-padded digits), then the head row,
+/// then one projection row per search; so the events are the range ["0", ":").
+/// </summary>
+public static class RowKeys
+{
+    public const string Head = "head";
+    public const string SearchPrefix = "search-";
+    public const string EventsFrom = "0";
+    public const string EventsTo = ":";
+
+    public static string Event(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    public static bool TryParseEvent(string rowKey, out long sequence)
+    {
+        sequence = 0;
+        return rowKey.Length == 19 && long.TryParse(rowKey, NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+    }
+
+    public static string Search(Guid searchId) => SearchPrefix + searchId.ToString("D");
+
+    /// <summary>
+    /// Ledger ids become partition keys; allow only characters that need no escaping in a key or an
+    /// OData filter (an object id GUID, or a fixed system name such as "practice").
+    /// </summary>
+    public static string CheckLedgerId(string ledgerId)
+    {
+        if (ledgerId.Length is 0 or > 128 || !ledgerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException("A ledger id is 1-128 ASCII letters, digits, '-', '_' or '.'.", nameof(ledgerId));
+        }
+        return ledgerId;
+    }
+}

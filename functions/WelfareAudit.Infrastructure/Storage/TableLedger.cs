@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+using WelfareAudit.Infrastructure.Crypto;
+
+namespace WelfareAudit.Infrastructure.Storage;
+
+/// <summary>
+/// The ledger on Azure Table storage: one partition per ledger; event rows keyed by zero-padded
+/// sequence; a head row updated with its ETag; one projection row per search. An append is one
+/// entity-group transaction (event + head + projection): all or nothing, and two writers can never
+/// both extend the same head, so the chain cannot fork. The loser of the race re-reads and retries.
+/// </summary>
+public sealed partial class TableLedger : ILedger
+{
+    private readonly TableClient _table;
+    private readonly EventSealer _sealer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TableLedger> _logger;
+    private readonly ResiliencePipeline _appendPipeline;
+    private readonly ResiliencePipeline _readPipeline;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
+    private readonly Lock _tableLock = new();
+    private Task? _tableReady;
+
+    public TableLedger(TableClient table, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger<TableLedger> logger)
+    {
+        _table = table;
+        _sealer = new EventSealer(keys);
+        _time = time;
+        _logger = logger;
+
+        // Polly only for what the SDK does not do: the ETag race (a 409/412 is not transient to the SDK,
+        // so it never retries it) and one overall deadline. Transient HTTP faults are the SDK's own retry.
+        _appendPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(options.OperationTimeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<LedgerConflictException>(),
+                MaxRetryAttempts = Math.Max(1, options.MaxAppendAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(4),
+                MaxDelay = TimeSpan.FromMilliseconds(200),
+                OnRetry = args =>
+                {
+                    Log.AppendRaceLost(_logger, args.AttemptNumber + 1);
+                    return default;
+                },
+            })
+            .Build();
+        _readPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(options.OperationTimeout)
+            .Build();
+    }
+
+    public TableClient Table => _table;
+
+    public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        await EnsureTableAsync(cancellationToken);
+
+        // Writers in this process take turns per ledger, so they do not fight each other over the ETag;
+        // the ETag still arbitrates between processes (scale-out instances, the timer and HTTP hosts).
+        var gate = _localLocks.GetOrAdd(ledgerId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Guard(() => _appendPipeline.ExecuteAsync(
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, ct), cancellationToken));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken ct)
+    {
+        // Head first, then the projection: a projection read after the head can only be newer, and
+        // then the head's ETag check fails and we retry; never the other way round.
+        var head = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
+        var projectionRow = searchId is null ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
+        var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
+
+        var evt = decide(projection);
+        if (evt is null)
+        {
+            return null;
+        }
+        if (evt.SearchId != searchId)
+        {
+            throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
+        }
+
+        var sequence = (head?.GetInt64("Seq") ?? 0) + 1;
+        var prevHash = head?.GetString("Hash") ?? ChainHash.ToHex(ChainHash.Genesis);
+        var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
+        var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
+
+        var actions = new List<TableTransactionAction>(3)
+        {
+            new(TableTransactionActionType.Add, EventRow.ToEntity(sealedEvent)),
+        };
+        var newHead = new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = sealedEvent.Hash };
+        actions.Add(head is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
+        if (searchId is not null)
+        {
+            var updated = ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt));
+            actions.Add(projectionRow is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, updated)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));
+        }
+        TableLimits.Check(actions);
+
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        {
+            throw new LedgerConflictException("Another writer extended the ledger first.", e);
+        }
+        Log.Appended(_logger, ledgerId, sequence, evt.Type);
+        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt);
+    }
+
+    public async Task<LedgerHead?> GetHeadAsync(string ledgerId, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        var head = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct), cancellationToken));
+        return head is null ? null : new LedgerHead(ledgerId, head.GetInt64("Seq") ?? 0, head.GetString("Hash"));
+    }
+
+    public async Task<SearchProjection?> GetSearchAsync(string ledgerId, Guid searchId, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken));
+        return row is null ? null : ProjectionRow.FromEntity(row);
+    }
+
+    public async IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {RowKeys.SearchPrefix + "~"}");
+        await foreach (var row in QueryAsync(filter, null, cancellationToken))
+        {
+            yield return ProjectionRow.FromEntity(row);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListLedgersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Head}");
+        await foreach (var row in QueryAsync(filter, ["PartitionKey"], cancellationToken))
+        {
+            yield return row.PartitionKey;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in ReadSealedAsync(ledgerId, fromSequence, toSequence, cancellationToken))
+        {
+            var sealedEvent = EventRow.FromEntity(row);
+            var opened = await _sealer.OpenAsync(sealedEvent, cancellationToken);
+            var sensitive = opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
+            yield return new RecordedEvent(sealedEvent.Header, LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, sensitive), sealedEvent.Hash);
+        }
+    }
+
+    /// <summary>The raw event rows in row-key order, every page (a page may be empty yet have a continuation).</summary>
+    public async IAsyncEnumerable<TableEntity> ReadSealedAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        var from = RowKeys.Event(Math.Max(0, fromSequence));
+        var filter = toSequence is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey lt {RowKeys.EventsTo}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey le {RowKeys.Event(toSequence.Value)}");
+        await foreach (var row in QueryAsync(filter, null, cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>
+        new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
+
+    private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? continuation = null;
+        do
+        {
+            Page<TableEntity> page;
+            try
+            {
+                var pages = _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select, ct).AsPages(continuation, 1000);
+                await using var enumerator = pages.GetAsyncEnumerator(ct);
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+                page = enumerator.Current;
+            }
+            catch (Exception e) when (IsUnavailable(e))
+            {
+                throw Unavailable(e);
+            }
+            foreach (var row in page.Values)
+            {
+                yield return row;
+            }
+            continuation = page.ContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(continuation));
+    }
+
+    private async Task<TableEntity?> GetEntityOrNullAsync(string partitionKey, string rowKey, CancellationToken ct)
+    {
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private Task EnsureTableAsync(CancellationToken ct)
+    {
+        Task ready;
+        lock (_tableLock)
+        {
+            // A failed creation is not remembered: the next call tries again.
+            if (_tableReady is null || _tableReady.IsFaulted || _tableReady.IsCanceled)
+            {
+                _tableReady = _table.CreateIfNotExistsAsync(CancellationToken.None);
+            }
+            ready = _tableReady;
+        }
+        return ready.IsCompletedSuccessfully ? Task.CompletedTask : AwaitTableAsync(ready, ct);
+    }
+
+    private static async Task AwaitTableAsync(Task ready, CancellationToken ct)
+    {
+        try
+        {
+            await ready.WaitAsync(ct);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private static async Task<T> Guard<T>(Func<ValueTask<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        LedgerUnavailableException => false,
+        TimeoutRejectedException => true,
+        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
+        HttpRequestException => true,
+        AggregateException a => a.InnerExceptions.All(IsUnavailable),
+        KeyUnavailableException => true,
+        _ => false,
+    };
+
+    private static LedgerUnavailableException Unavailable(Exception e) => e is KeyUnavailableException
+        ? new LedgerUnavailableException("The key store is unavailable.", e)
+        : new LedgerUnavailableException("Table storage is unavailable.", e);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Appended sequence {Sequence} ({EventType}) to ledger {LedgerId}")]
+        public static partial void Appended(ILogger logger, string ledgerId, long sequence, string eventType);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Lost the append race; attempt {Attempt}")]
+        public static partial void AppendRaceLost(ILogger logger, int attempt);
+    }
+}
