@@ -71,6 +71,22 @@ public sealed class EventSealer(IKeyRing keys)
         }
         return result;
     }
+
+    /// <summary>Whether <paramref name="envelope"/> authenticates as field <paramref name="field"/> of the given row.</summary>
+    public async Task<bool> AuthenticatesAsAsync(byte[] envelope, string ledgerId, long sequence, string field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var keyId = FieldEnvelope.ReadKeyId(envelope);
+            var key = await keys.GetAsync(KeyPurpose.Data, keyId, cancellationToken);
+            FieldEnvelope.Open(key, envelope, FieldEnvelope.AssociatedData(ledgerId, sequence, field, keyId));
+            return true;
+        }
+        catch (EnvelopeException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>A decrypted sensitive value with the salt of its commitment (what an export discloses).</summary>

@@ -99,6 +99,19 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
     /// <summary>Only after a failure: is one of the event's ciphertexts a copy of another row's?</summary>
     private async Task<(long Sequence, string Field)?> FindCiphertextOriginAsync(string ledgerId, SealedEvent broken, CancellationToken ct)
     {
+        // Swapped between fields of this row: it authenticates as one of the row's other fields.
+        foreach (var (field, envelope) in broken.Ciphertexts)
+        {
+            foreach (var other in broken.Ciphertexts.Keys.Where(k => k != field))
+            {
+                if (await sealer.AuthenticatesAsAsync(envelope, ledgerId, broken.Header.Sequence, other, ct))
+                {
+                    return (broken.Header.Sequence, field);
+                }
+            }
+        }
+
+        // Copied from another row: the same bytes stand there.
         await foreach (var row in ledger.ReadSealedAsync(ledgerId, 1, null, ct))
         {
             if (!RowKeys.TryParseEvent(row.RowKey, out var sequence))
