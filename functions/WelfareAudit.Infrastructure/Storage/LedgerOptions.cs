@@ -3,9 +3,6 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// <summary>Tuning of the ledger's own resilience (what the Azure SDK does not do for us).</summary>
 public sealed class LedgerOptions
 {
-    /// <summary>The table that holds every ledger (one partition per ledger).</summary>
-    public string TableName { get; set; } = "WelfareAuditLedger";
-
     /// <summary>How many times an append re-reads and retries after losing the ETag race.</summary>
     public int MaxAppendAttempts { get; set; } = 60;
 
