@@ -14,7 +14,10 @@ public static class BlindIndex
     public static string Compute(KeyMaterial indexKey, string clientRef)
     {
         var normalized = clientRef.Trim().Normalize(NormalizationForm.FormC).ToUpperInvariant();
-        var mac = HMACSHA256.HashData(indexKey.Bytes, Encoding.UTF8.GetBytes(normalized));
+        var mac = Mac(indexKey.Bytes, Encoding.UTF8.GetBytes(normalized));
         return indexKey.KeyId + ":" + Convert.ToHexStringLower(mac);
     }
+
+    /// <summary>The HMAC-SHA-256 primitive of the index, separate so tests can run RFC 4231 vectors against it.</summary>
+    internal static byte[] Mac(byte[] key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
 }

@@ -1,0 +1,226 @@
+using System.Runtime.Versioning;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using WelfareAudit.Infrastructure.Crypto;
+
+namespace WelfareAudit.Infrastructure.Tests.Crypto;
+
+// The key file's protection is Unix permissions; on Windows these tests would fail, not pass vacuously.
+[UnsupportedOSPlatform("windows")]
+public sealed class LocalKeyFileKeyRingTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "wa-keyring-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 3, 9, 30, 0, TimeSpan.Zero));
+
+    private string KeyPath => Path.Combine(folder, "nested", "keys.json");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task GetCurrentAsync_NoFile_CreatesOwnerOnlyFileInNewFolder()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+
+        // Assert
+        Assert.True(File.Exists(KeyPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyPath));
+        Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(Path.GetDirectoryName(KeyPath)!) & (UnixFileMode.OtherRead | UnixFileMode.GroupRead));
+    }
+
+    [Fact]
+    public async Task GetCurrentAsync_NoFile_WritesOneRandomKeyPerPurpose()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        var data = await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        var index = await ring.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None);
+
+        // Assert
+        Assert.Matches("^[0-9a-f]{32}$", data.KeyId);
+        Assert.Equal(32, data.Bytes.Length);
+        Assert.NotEqual(data.KeyId, index.KeyId);
+        Assert.NotEqual(data.Bytes, index.Bytes);
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(KeyPath));
+        Assert.Equal(1, json.RootElement.GetProperty("version").GetInt32());
+        var stored = json.RootElement.GetProperty("keys").GetProperty("data")[0];
+        Assert.Equal(data.KeyId, stored.GetProperty("id").GetString());
+        Assert.Equal(Convert.ToBase64String(data.Bytes), stored.GetProperty("key").GetString());
+        Assert.Equal(time.GetUtcNow(), stored.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(index.KeyId, json.RootElement.GetProperty("keys").GetProperty("index")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task GetCurrentAsync_SecondInstanceOnSamePath_ReturnsSameKeys()
+    {
+        // Arrange
+        var first = new LocalKeyFileKeyRing(KeyPath, time);
+        var data = await first.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        var index = await first.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None);
+
+        // Act
+        var second = new LocalKeyFileKeyRing(KeyPath, time);
+        var data2 = await second.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        var index2 = await second.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(data, data2, KeyComparer);
+        Assert.Equal(index, index2, KeyComparer);
+    }
+
+    [Fact]
+    public async Task GetCurrentAsync_ManyConcurrentFirstCalls_AllSeeOneKey()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        var keys = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None).AsTask())));
+
+        // Assert
+        Assert.Single(keys.Select(k => k.KeyId).Distinct());
+        var reread = await new LocalKeyFileKeyRing(KeyPath, time).GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        Assert.Equal(keys[0], reread, KeyComparer);
+    }
+
+    [Fact]
+    public async Task RotateAsync_ThenNewInstance_SeesNewCurrentAndOldKeyStillReadable()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+        var oldData = await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        var index = await ring.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None);
+        var aad = FieldEnvelope.AssociatedData("ledger-1", 1, "notes", oldData.KeyId);
+        var envelope = FieldEnvelope.Seal(oldData, "sealed before rotation"u8, aad);
+
+        // Act
+        var rotated = await ring.RotateAsync(KeyPurpose.Data, CancellationToken.None);
+        var reopened = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Assert
+        Assert.NotEqual(oldData.KeyId, rotated.KeyId);
+        Assert.Equal(rotated, await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None), KeyComparer);
+        Assert.Equal(rotated, await reopened.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None), KeyComparer);
+        Assert.Equal(index, await reopened.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None), KeyComparer);
+        var oldKey = await reopened.GetAsync(KeyPurpose.Data, FieldEnvelope.ReadKeyId(envelope), CancellationToken.None);
+        Assert.Equal("sealed before rotation"u8.ToArray(), FieldEnvelope.Open(oldKey, envelope, aad));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyPath));
+    }
+
+    [Fact]
+    public async Task RotateAsync_ByAnotherInstance_KeyBecomesReadableHere()
+    {
+        // Arrange: this instance has already loaded the file before the other one rotates.
+        var here = new LocalKeyFileKeyRing(KeyPath, time);
+        await here.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        var elsewhere = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        var rotated = await elsewhere.RotateAsync(KeyPurpose.Data, CancellationToken.None);
+        var found = await here.GetAsync(KeyPurpose.Data, rotated.KeyId, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(rotated, found, KeyComparer);
+    }
+
+    [Fact]
+    public async Task RotateAsync_AnyRotation_LeavesNoTemporaryFiles()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        await ring.RotateAsync(KeyPurpose.Index, CancellationToken.None);
+        await ring.RotateAsync(KeyPurpose.Index, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([KeyPath], Directory.GetFiles(Path.GetDirectoryName(KeyPath)!));
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownKeyId_ThrowsKeyUnavailableNamingIdAndPurpose()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+        var data = await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        const string unknown = "00000000000000000000000000000000";
+
+        // Act
+        var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
+
+        // Assert
+        Assert.Contains(unknown, error.Message, StringComparison.Ordinal);
+        Assert.Contains("data", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(data.Bytes), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_IdOfOtherPurpose_ThrowsKeyUnavailable()
+    {
+        // Arrange
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+        var index = await ring.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None);
+
+        // Act
+        var act = () => ring.GetAsync(KeyPurpose.Data, index.KeyId, CancellationToken.None).AsTask();
+
+        // Assert
+        await Assert.ThrowsAsync<KeyUnavailableException>(act);
+    }
+
+    public static TheoryData<string> CorruptContents => new()
+    {
+        "not json at all",
+        "",
+        "{\"version\":2,\"keys\":{}}",
+        "{\"version\":1}",
+        "{\"version\":1,\"keys\":{\"data\":[{\"id\":\"0123456789abcdef0123456789abcdef\",\"key\":\"AAAA\",\"createdAt\":\"2026-01-01T00:00:00Z\"}],\"index\":[]}}",
+        "{\"version\":1,\"keys\":{\"data\":[{\"id\":\"short\",\"key\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"createdAt\":\"2026-01-01T00:00:00Z\"}],\"index\":[{\"id\":\"0123456789abcdef0123456789abcdef\",\"key\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"createdAt\":\"2026-01-01T00:00:00Z\"}]}}",
+    };
+
+    [Theory]
+    [MemberData(nameof(CorruptContents))]
+    public async Task GetCurrentAsync_CorruptFile_ThrowsInvalidDataNamingPath(string contents)
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyPath)!);
+        await File.WriteAllTextAsync(KeyPath, contents);
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None).AsTask());
+
+        // Assert
+        Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
+        Assert.Equal(contents, await File.ReadAllTextAsync(KeyPath));
+    }
+
+    [Fact]
+    public async Task GetCurrentAsync_ExistingWorldReadableFile_TightensToOwnerOnly()
+    {
+        // Arrange
+        await new LocalKeyFileKeyRing(KeyPath, time).GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+        File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        // Act
+        await new LocalKeyFileKeyRing(KeyPath, time).GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyPath));
+    }
+
+    private static readonly IEqualityComparer<KeyMaterial> KeyComparer = EqualityComparer<KeyMaterial>.Create(
+        (a, b) => a is not null && b is not null && a.KeyId == b.KeyId && a.Bytes.AsSpan().SequenceEqual(b.Bytes),
+        k => k.KeyId.GetHashCode(StringComparison.Ordinal));
+}
