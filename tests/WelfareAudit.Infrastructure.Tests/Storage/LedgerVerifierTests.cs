@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 using WelfareAudit.Infrastructure.Tests.Support;
 
@@ -12,7 +13,7 @@ namespace WelfareAudit.Infrastructure.Tests.Storage;
 public class LedgerVerifierTests(AzuriteFixture azurite)
 {
     private const string Ledger = "ab5c0e2a-8c51-4a4b-9a39-0d5b7f0e6c11";
-    private readonly MemoryKeyRing _keys = new();
+    private readonly IKeyRing _keys = TestKeyRing.Create();
 
     /// <summary>A ledger of six events: a search and its follow-up.</summary>
     private async Task<TableLedger> SixEventsAsync()

@@ -14,7 +14,7 @@ public class TableLedgerTests(AzuriteFixture azurite)
 {
     private const string Ledger = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
     private const string Actor = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
-    private readonly IKeyRing _keys = new MemoryKeyRing();
+    private readonly IKeyRing _keys = TestKeyRing.Create();
 
     private TableLedger CreateSut(TableClient? table = null, IKeyRing? keys = null, int maxAttempts = 60) =>
         new(table ?? azurite.NewTable(), keys ?? _keys, TimeProvider.System, new LedgerOptions { MaxAppendAttempts = maxAttempts }, NullLogger<TableLedger>.Instance);
