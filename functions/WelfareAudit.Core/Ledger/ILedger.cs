@@ -59,6 +59,16 @@ public interface ILedger
 
     /// <summary>Checks the whole chain, every ciphertext and the head; names the first problem.</summary>
     Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a named, time-limited lease on a ledger (ETag-guarded), so that of two jobs racing over the
+    /// same ledger (duplicate timer firings, scaled-out instances) only one proceeds. False when another
+    /// holder's lease has not expired.
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Gives a lease back early; does nothing if another holder has it by now.</summary>
+    Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken);
 }
 
 /// <summary>What kind of break <c>Verify</c> found.</summary>

@@ -239,6 +239,58 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
+    public async Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        return await Guard(() => _readPipeline.ExecuteAsync(async ct =>
+        {
+            var now = _time.GetUtcNow();
+            var lease = new TableEntity(ledgerId, RowKeys.Lease(name)) { ["Holder"] = holder, ["Until"] = Timestamps.ToText(now + duration) };
+            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
+            try
+            {
+                if (current is null)
+                {
+                    await _table.AddEntityAsync(lease, ct);
+                    return true;
+                }
+                var expired = !Timestamps.TryParse(current.GetString("Until"), out var until) || until <= now;
+                if (!expired && current.GetString("Holder") != holder)
+                {
+                    return false;
+                }
+                await _table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                return false;
+            }
+        }, cancellationToken));
+    }
+
+    public async Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await Guard(() => _readPipeline.ExecuteAsync(async ct =>
+        {
+            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
+            if (current is not null && current.GetString("Holder") == holder)
+            {
+                try
+                {
+                    await _table.DeleteEntityAsync(ledgerId, RowKeys.Lease(name), current.ETag, ct);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    // Taken over or gone: nothing to give back.
+                }
+            }
+            return true;
+        }, cancellationToken));
+    }
+
     public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>
         new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
 
