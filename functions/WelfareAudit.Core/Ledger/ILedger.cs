@@ -42,6 +42,12 @@ public interface ILedger
     /// <inheritdoc cref="AppendAsync(string, string, Guid?, Func{SearchProjection?, LedgerEvent?}, CancellationToken)"/>
     Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Logs a new search: the same as <see cref="AppendAsync(string, string, Guid?, Func{SearchProjection?, LedgerEvent?}, IdempotencyClaim?, CancellationToken)"/>
+    /// with a decision that requires the search not to exist, which lets the ledger skip reading its projection.
+    /// </summary>
+    Task<AppendResult> AppendNewSearchAsync(string ledgerId, string actor, SearchLogged logged, IdempotencyClaim? idempotency, CancellationToken cancellationToken);
+
     /// <summary>Finds which ledger holds a search (for a supervisor, who reads every ledger).</summary>
     Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken);
 
