@@ -252,7 +252,6 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output WELFARE_AUDIT_TABLE_SERVICE_URI string = ledgerStorage.outputs.tableEndpoint
 output WELFARE_AUDIT_TABLE_NAME string = ledgerTableName
-output WELFARE_AUDIT_KEY_SECRET_NAME_PREFIX string = keySecretNamePrefix
 output WELFARE_AUDIT_CHECKPOINT_CONTAINER_URI string = ledgerStorage.outputs.checkpointContainerUri
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
