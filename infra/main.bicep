@@ -91,6 +91,12 @@ param reminderWebhookUrl string = ''
 @description('IANA time zone of the practice, for reminder times.')
 param reminderTimeZone string = 'Etc/UTC'
 
+@description('Email address of the therapist for reminder emails; required when an SMTP host is set.')
+param reminderTherapistEmail string = ''
+
+@description('Email address of the supervisor for escalations; required when an SMTP host is set.')
+param reminderSupervisorEmail string = ''
+
 @minValue(1)
 @maxValue(1000)
 @description('Maximum number of Flex Consumption instances.')
@@ -233,6 +239,8 @@ module api 'app/api.bicep' = {
     reminderSmtpFrom: reminderSmtpFrom
     reminderWebhookUrl: reminderWebhookUrl
     reminderTimeZone: reminderTimeZone
+    reminderTherapistEmail: reminderTherapistEmail
+    reminderSupervisorEmail: reminderSupervisorEmail
     authClientId: authClientId
     authTenantId: authTenantId
     maximumInstanceCount: maximumInstanceCount

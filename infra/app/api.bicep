@@ -66,6 +66,12 @@ param reminderWebhookUrl string
 @description('IANA time zone of the practice, for reminder times.')
 param reminderTimeZone string
 
+@description('Email address of the therapist for reminder emails (one-therapist practice; more in docs/reminders.md).')
+param reminderTherapistEmail string
+
+@description('Email address of the supervisor for escalations.')
+param reminderSupervisorEmail string
+
 @description('Client id of the Entra ID app registration users sign in to.')
 param authClientId string
 
@@ -169,7 +175,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     WelfareAudit__Reminders__Smtp__Port: string(reminderSmtpPort)
     WelfareAudit__Reminders__Smtp__From: reminderSmtpFrom
     WelfareAudit__Reminders__Webhook__Url: reminderWebhookUrl
-    WelfareAudit__Reminders__TimeZone: reminderTimeZone
+    WelfareAudit__Reminders__Policy__TimeZone: reminderTimeZone
+    WelfareAudit__Reminders__DefaultTherapistEmail: reminderTherapistEmail
+    WelfareAudit__Reminders__SupervisorEmails__0: reminderSupervisorEmail
+    WelfareAudit__Reminders__PhoneLink: 'https://${site.properties.defaultHostName}/'
   }
 }
 

@@ -41,7 +41,10 @@ public static partial class InfraChecks
         "WelfareAudit__Reminders__Smtp__Port",
         "WelfareAudit__Reminders__Smtp__From",
         "WelfareAudit__Reminders__Webhook__Url",
-        "WelfareAudit__Reminders__TimeZone",
+        "WelfareAudit__Reminders__Policy__TimeZone",
+        "WelfareAudit__Reminders__DefaultTherapistEmail",
+        "WelfareAudit__Reminders__SupervisorEmails__0",
+        "WelfareAudit__Reminders__PhoneLink",
     ];
 
     /// <summary>Settings that must not be in the template: owned by the platform, rejected by Flex, or development-only.</summary>
