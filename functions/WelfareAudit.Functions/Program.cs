@@ -1,5 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using WelfareAudit.Http;
 using WelfareAudit.Http.Identity;
 using WelfareAudit.Infrastructure.Configuration;
@@ -7,6 +10,22 @@ using WelfareAudit.Infrastructure.Reminders;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+
+// Telemetry to Application Insights (Entra-authenticated: local auth is off). The worker's default rule
+// keeps only warnings for Application Insights; remove it so the Information-level audit trail
+// (appends, sweeps) is kept. Log messages carry ids, counts and type names only, never client data.
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
+{
+    var warningsOnly = options.Rules.FirstOrDefault(rule =>
+        rule.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+    if (warningsOnly is not null)
+    {
+        options.Rules.Remove(warningsOnly);
+    }
+});
 
 builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
 builder.Services.AddWelfareAuditReminders(builder.Configuration);

@@ -15,7 +15,7 @@ public static class LocalHostApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -56,6 +56,7 @@ public static class LocalHostApp
             PlatformAuthEnabled = false,
         });
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         var devIdentity = app.Configuration["WelfareAudit:LocalHost:DevIdentity"];
         if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(devIdentity))
