@@ -45,6 +45,9 @@ public static class InfrastructureRegistration
                 clients.AddSecretClient(vaultUri);
             }
             clients.UseCredential(CreateCredential(settings.Identity));
+            // The SDK's own retry and network timeout, tunable (WelfareAudit:AzureClientDefaults:Retry:MaxRetries,
+            // :Delay, :NetworkTimeout...). We never add a second retry around these calls.
+            clients.ConfigureDefaults(section.GetSection("AzureClientDefaults"));
         });
 
         services.TryAddSingleton(sp =>

@@ -89,7 +89,7 @@ public sealed partial class TableLedger : ILedger
         {
             var attempt = 0;
             return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, optimistic: attempt++ == 0, newSearch, ct), cancellationToken));
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, optimistic: attempt++ == 0, newSearch, ct), cancellationToken), cancellationToken);
         }
         finally
         {
@@ -222,7 +222,7 @@ public sealed partial class TableLedger : ILedger
     {
         RowKeys.CheckLedgerId(ledgerId);
         await EnsureTableAsync(cancellationToken);
-        var head = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct), cancellationToken));
+        var head = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct), cancellationToken), cancellationToken);
         return head is null ? null : new LedgerHead(ledgerId, head.GetInt64("Seq") ?? 0, head.GetString("Hash"));
     }
 
@@ -230,7 +230,7 @@ public sealed partial class TableLedger : ILedger
     {
         RowKeys.CheckLedgerId(ledgerId);
         await EnsureTableAsync(cancellationToken);
-        var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken));
+        var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken), cancellationToken);
         return row is null ? null : ProjectionRow.FromEntity(row);
     }
 
@@ -320,7 +320,7 @@ public sealed partial class TableLedger : ILedger
             {
                 return false;
             }
-        }, cancellationToken));
+        }, cancellationToken), cancellationToken);
     }
 
     public async Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken)
@@ -341,7 +341,7 @@ public sealed partial class TableLedger : ILedger
                 }
             }
             return true;
-        }, cancellationToken));
+        }, cancellationToken), cancellationToken);
     }
 
     public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>
@@ -363,7 +363,7 @@ public sealed partial class TableLedger : ILedger
                 }
                 page = enumerator.Current;
             }
-            catch (Exception e) when (IsUnavailable(e))
+            catch (Exception e) when (!ct.IsCancellationRequested && IsUnavailable(e))
             {
                 throw Unavailable(e);
             }
@@ -403,19 +403,19 @@ public sealed partial class TableLedger : ILedger
         {
             await ready.WaitAsync(ct);
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (!ct.IsCancellationRequested && IsUnavailable(e))
         {
             throw Unavailable(e);
         }
     }
 
-    private static async Task<T> Guard<T>(Func<ValueTask<T>> operation)
+    private static async Task<T> Guard<T>(Func<ValueTask<T>> operation, CancellationToken callerToken = default)
     {
         try
         {
             return await operation();
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (!callerToken.IsCancellationRequested && IsUnavailable(e))
         {
             throw Unavailable(e);
         }
@@ -425,8 +425,13 @@ public sealed partial class TableLedger : ILedger
     {
         LedgerUnavailableException => false,
         TimeoutRejectedException => true,
+        // The SDK's network timeout, or our operation deadline cancelling an SDK call (the caller's own
+        // cancellation is excluded by Guard).
+        OperationCanceledException => true,
         RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         HttpRequestException => true,
+        System.Net.Sockets.SocketException => true,
+        IOException => true,
         AggregateException a => a.InnerExceptions.All(IsUnavailable),
         KeyUnavailableException => true,
         _ => false,
