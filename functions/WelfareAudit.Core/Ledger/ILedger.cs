@@ -2,8 +2,21 @@ using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Ledger;
 
-/// <summary>The outcome of an append: where the event landed in the chain.</summary>
-public sealed record AppendResult(long Sequence, string Hash, DateTimeOffset RecordedAt);
+/// <summary>
+/// The outcome of an append: where the event landed in the chain. <see cref="Replayed"/> is true when an
+/// idempotent retry returned the result of the original append instead of appending again.
+/// </summary>
+public sealed record AppendResult(long Sequence, string Hash, DateTimeOffset RecordedAt, Guid? SearchId = null, bool Replayed = false);
+
+/// <summary>
+/// Makes an append idempotent: the first append with <see cref="KeyHash"/> is recorded in the same
+/// transaction as its event; a later one with the same request returns that result, and one with a
+/// different request is refused. Both values are hashes: the raw key and body are never stored.
+/// </summary>
+public sealed record IdempotencyClaim(string KeyHash, string RequestHash);
+
+/// <summary>The idempotency key was used before for a different request.</summary>
+public sealed class IdempotencyConflictException() : Exception("The Idempotency-Key was already used for a different request.");
 
 /// <summary>An event read back from a ledger, decrypted.</summary>
 public sealed record RecordedEvent(EventHeader Header, LedgerEvent Event, string Hash);
@@ -23,7 +36,14 @@ public interface ILedger
     /// append is checked against, so it may run more than once if another writer wins the race; it may
     /// return null (nothing to append: the result is then null) or throw to refuse.
     /// </summary>
-    Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken);
+    Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken) =>
+        AppendAsync(ledgerId, actor, searchId, decide, null, cancellationToken);
+
+    /// <inheritdoc cref="AppendAsync(string, string, Guid?, Func{SearchProjection?, LedgerEvent?}, CancellationToken)"/>
+    Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken);
+
+    /// <summary>Finds which ledger holds a search (for a supervisor, who reads every ledger).</summary>
+    Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken);
 
     Task<LedgerHead?> GetHeadAsync(string ledgerId, CancellationToken cancellationToken);
 

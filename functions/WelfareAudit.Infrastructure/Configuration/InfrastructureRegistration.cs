@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 
@@ -71,6 +72,8 @@ public static class InfrastructureRegistration
                 sp.GetRequiredService<ILogger<TableLedger>>());
         });
         services.TryAddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
+        services.TryAddSingleton<IClientIndexer, BlindClientIndexer>();
+        services.TryAddSingleton<CrisisSearchService>();
         return services;
     }
 

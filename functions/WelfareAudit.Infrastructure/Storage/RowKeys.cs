@@ -21,6 +21,12 @@ public static class RowKeys
         return rowKey.Length == 19 && long.TryParse(rowKey, NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
     }
 
+    public const string IdempotencyPrefix = "idem-";
+
+    /// <summary>The row recording an idempotent append; <paramref name="keyHash"/> is lower-case hex.</summary>
+    public static string Idempotency(string keyHash) =>
+        keyHash.Length == 64 && keyHash.All(char.IsAsciiHexDigitLower) ? IdempotencyPrefix + keyHash : throw new ArgumentException("An idempotency key hash is 64 lower-case hex digits.", nameof(keyHash));
+
     public static string Search(Guid searchId) => SearchPrefix + searchId.ToString("D");
 
     /// <summary>

@@ -63,7 +63,10 @@ public sealed partial class TableLedger : ILedger
 
     public TableClient Table => _table;
 
-    public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken)
+    public Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken) =>
+        AppendAsync(ledgerId, actor, searchId, decide, null, cancellationToken);
+
+    public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -76,7 +79,7 @@ public sealed partial class TableLedger : ILedger
         try
         {
             return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, ct), cancellationToken));
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, ct), cancellationToken));
         }
         finally
         {
@@ -84,8 +87,19 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
-    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken ct)
+    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken ct)
     {
+        // An idempotent retry: the original append and its idempotency row committed together.
+        if (idempotency is not null && await GetEntityOrNullAsync(ledgerId, RowKeys.Idempotency(idempotency.KeyHash), ct) is { } done)
+        {
+            if (!string.Equals(done.GetString("RequestHash"), idempotency.RequestHash, StringComparison.Ordinal))
+            {
+                throw new IdempotencyConflictException();
+            }
+            return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
+                done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+        }
+
         // Head first, then the projection: a projection read after the head can only be newer, and
         // then the head's ETag check fails and we retry; never the other way round.
         var head = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
@@ -122,6 +136,21 @@ public sealed partial class TableLedger : ILedger
                 ? new TableTransactionAction(TableTransactionActionType.Add, updated)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));
         }
+        if (idempotency is not null)
+        {
+            var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
+            {
+                ["RequestHash"] = idempotency.RequestHash,
+                ["Seq"] = sequence,
+                ["Hash"] = sealedEvent.Hash,
+                ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
+            };
+            if (evt.SearchId is { } sid)
+            {
+                record["SearchId"] = sid.ToString("D");
+            }
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, record));
+        }
         TableLimits.Check(actions);
 
         try
@@ -133,7 +162,7 @@ public sealed partial class TableLedger : ILedger
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
         }
         Log.Appended(_logger, ledgerId, sequence, evt.Type);
-        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt);
+        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt, evt.SearchId);
     }
 
     public async Task<LedgerHead?> GetHeadAsync(string ledgerId, CancellationToken cancellationToken)
@@ -150,6 +179,17 @@ public sealed partial class TableLedger : ILedger
         await EnsureTableAsync(cancellationToken);
         var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken));
         return row is null ? null : ProjectionRow.FromEntity(row);
+    }
+
+    public async Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Search(searchId)}");
+        await foreach (var row in QueryAsync(filter, null, cancellationToken))
+        {
+            return ProjectionRow.FromEntity(row);
+        }
+        return null;
     }
 
     public async IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, [EnumeratorCancellation] CancellationToken cancellationToken)

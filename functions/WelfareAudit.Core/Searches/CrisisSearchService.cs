@@ -1,0 +1,264 @@
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Validation;
+
+namespace WelfareAudit.Core.Searches;
+
+/// <summary>
+/// The use cases of the crisis search log. Every action is checked against the caller's role and the
+/// ledger's owner: a therapist acts only on their own ledger; a supervisor reads every ledger.
+/// Another therapist's search is reported as not found, so ids cannot be probed.
+/// </summary>
+public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, TimeProvider time)
+{
+    public const int MaxNoteLength = 4000;
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>What may be amended; <c>status</c> with value <c>closed</c> ends the follow-up.</summary>
+    public static readonly IReadOnlySet<string> AmendableFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "clientRef", "occurredAt", "crisis.dangerSuspected", "crisis.riskLevel", "crisis.contactAttempts", "justification",
+        "scope.sources", "scope.queries", "findings", "actionsTaken", "thirdPartyContacted", "status",
+    };
+
+    public async Task<AppendResult> LogAsync(Caller caller, CrisisSearchDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    {
+        RequireTherapist(caller);
+        var entry = CrisisSearchValidator.Validate(draft, time.GetUtcNow());
+        var index = await indexer.IndexAsync(entry.ClientRef, cancellationToken);
+        var logged = new SearchLogged(Guid.NewGuid(), entry, index);
+        var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, logged.Id,
+            existing => existing is null ? logged : throw new ConflictException("A search with this id exists."), idempotency, cancellationToken);
+        return result!;
+    }
+
+    public async Task<AppendResult> SetNextSessionAsync(Caller caller, Guid searchId, NextSessionDraft? draft, CancellationToken cancellationToken)
+    {
+        RequireTherapist(caller);
+        var own = await OwnSearchAsync(caller, searchId, cancellationToken);
+        if (draft is null)
+        {
+            throw Invalid("$", "a JSON object is required");
+        }
+        var at = CrisisSearchValidator.ValidateNextSession("nextSessionAt", draft.NextSessionAt, own.OccurredAt, time.GetUtcNow());
+        var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId, current =>
+        {
+            var p = current ?? throw new NotFoundException("No such search.");
+            if (p.State != SearchState.AwaitingDiscussion)
+            {
+                throw new ConflictException("The search is no longer awaiting discussion.");
+            }
+            return new NextSessionSet(searchId, at);
+        }, cancellationToken);
+        return result!;
+    }
+
+    public async Task<AppendResult> RecordDiscussionAsync(Caller caller, Guid searchId, DiscussionDraft? draft, CancellationToken cancellationToken)
+    {
+        RequireTherapist(caller);
+        var own = await OwnSearchAsync(caller, searchId, cancellationToken);
+        var errors = new ValidationErrors();
+        if (draft is null)
+        {
+            throw Invalid("$", "a JSON object is required");
+        }
+        var discussedAt = CrisisSearchValidator.CheckPastTime(errors, "discussedAt", draft.DiscussedAt, time.GetUtcNow(), required: true);
+        if (discussedAt is not null && discussedAt < own.OccurredAt)
+        {
+            errors.Add("discussedAt", "must not be before the search (occurredAt)");
+        }
+        var note = TextRules.Check(errors, "note", draft.Note, MaxNoteLength, required: false, multiline: true);
+        var response = TextRules.Check(errors, "clientResponse", draft.ClientResponse, MaxNoteLength, required: false, multiline: true);
+        if (!errors.IsEmpty)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId, current =>
+        {
+            var p = current ?? throw new NotFoundException("No such search.");
+            return p.State switch
+            {
+                SearchState.AwaitingDiscussion => new DiscussedWithClient(searchId, discussedAt!.Value, note, response),
+                SearchState.Discussed => throw new ConflictException("The discussion of this search is already recorded."),
+                _ => throw new ConflictException("The search is closed."),
+            };
+        }, cancellationToken);
+        return result!;
+    }
+
+    public async Task<AppendResult> AmendAsync(Caller caller, Guid searchId, AmendmentDraft? draft, CancellationToken cancellationToken)
+    {
+        RequireTherapist(caller);
+        await OwnSearchAsync(caller, searchId, cancellationToken);
+        if (draft is null)
+        {
+            throw Invalid("$", "a JSON object is required");
+        }
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(draft.Field))
+        {
+            errors.Add("field", "is required");
+        }
+        else if (!AmendableFields.Contains(draft.Field))
+        {
+            errors.Add("field", "must be one of: " + string.Join(", ", AmendableFields.Order(StringComparer.Ordinal)));
+        }
+        var value = TextRules.Check(errors, "value", draft.Value, MaxNoteLength, required: true, multiline: true);
+        var reason = TextRules.Check(errors, "reason", draft.Reason, MaxReasonLength, required: true, multiline: true);
+        if (draft.Field == "status" && value is not null && value != "closed")
+        {
+            errors.Add("value", "a status amendment can only close the search (value \"closed\")");
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var closes = draft.Field == "status";
+        var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId,
+            current => current is null ? throw new NotFoundException("No such search.") : new EntryAmended(searchId, draft.Field!, value!, reason!, closes),
+            cancellationToken);
+        return result!;
+    }
+
+    public async Task<IReadOnlyList<SearchSummary>> ListAsync(Caller caller, string? status, string? therapist, CancellationToken cancellationToken)
+    {
+        status ??= SearchStatusText.All;
+        if (status is not (SearchStatusText.AwaitingDiscussion or SearchStatusText.Discussed or SearchStatusText.Closed or SearchStatusText.All))
+        {
+            throw Invalid("status", "must be one of: awaiting-discussion, discussed, closed, all");
+        }
+
+        IReadOnlyList<string> ledgers;
+        if (caller.Is(Role.Supervisor))
+        {
+            ledgers = therapist is not null ? [therapist] : await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
+        }
+        else if (caller.Is(Role.Therapist))
+        {
+            if (therapist is not null && therapist != caller.ObjectId)
+            {
+                throw new ForbiddenException("A therapist sees only their own searches.");
+            }
+            ledgers = [caller.ObjectId];
+        }
+        else
+        {
+            throw new ForbiddenException("The Therapist or Supervisor role is required.");
+        }
+
+        var items = new List<SearchSummary>();
+        foreach (var ledgerId in ledgers)
+        {
+            await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+            {
+                if (status == SearchStatusText.All || SearchStatusText.Of(p.State) == status)
+                {
+                    items.Add(await SummarizeAsync(p, cancellationToken));
+                }
+            }
+        }
+        return [.. items.OrderByDescending(s => s.OccurredAt)];
+    }
+
+    public async Task<SearchDetail> GetAsync(Caller caller, Guid searchId, CancellationToken cancellationToken)
+    {
+        SearchProjection projection;
+        if (caller.Is(Role.Supervisor))
+        {
+            projection = await ledger.FindSearchAsync(searchId, cancellationToken) ?? throw new NotFoundException("No such search.");
+        }
+        else
+        {
+            RequireTherapist(caller);
+            projection = await OwnSearchAsync(caller, searchId, cancellationToken);
+        }
+
+        SearchLogged? logged = null;
+        DiscussionView? discussion = null;
+        var amendments = new List<AmendmentView>();
+        var reminders = new List<ReminderView>();
+        await foreach (var e in ledger.ReadAsync(projection.LedgerId, projection.LoggedSequence, projection.LastSequence, cancellationToken))
+        {
+            if (e.Event.SearchId != searchId)
+            {
+                continue;
+            }
+            switch (e.Event)
+            {
+                case SearchLogged l:
+                    logged = l;
+                    break;
+                case DiscussedWithClient d:
+                    discussion = new DiscussionView(d.DiscussedAt, d.Note, d.ClientResponse);
+                    break;
+                case EntryAmended a:
+                    amendments.Add(new AmendmentView(a.Field, a.Value, a.Reason, a.ClosesSearch, e.Header.RecordedAt));
+                    break;
+                case ReminderSent r:
+                    reminders.Add(new ReminderView(r.Kind, r.Channel, e.Header.RecordedAt));
+                    break;
+            }
+        }
+        if (logged is null)
+        {
+            throw new NotFoundException("No such search.");
+        }
+        return new SearchDetail(Summary(projection, logged.Entry.ClientRef), logged.Entry, discussion, amendments, reminders, projection.LoggedSequence);
+    }
+
+    public async Task<IReadOnlyList<LedgerVerification>> VerifyAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> ledgers;
+        if (caller.Is(Role.Supervisor))
+        {
+            ledgers = await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            RequireTherapist(caller);
+            ledgers = [caller.ObjectId];
+        }
+        var results = new List<LedgerVerification>();
+        foreach (var id in ledgers)
+        {
+            results.Add(await ledger.VerifyAsync(id, cancellationToken));
+        }
+        return results;
+    }
+
+    private async Task<SearchSummary> SummarizeAsync(SearchProjection p, CancellationToken ct)
+    {
+        await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, ct))
+        {
+            if (e.Event is SearchLogged l)
+            {
+                return Summary(p, l.Entry.ClientRef);
+            }
+        }
+        throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
+    }
+
+    private static SearchSummary Summary(SearchProjection p, string clientRef) => new(
+        p.SearchId, p.LedgerId, clientRef, p.OccurredAt, p.LoggedAt, SearchStatusText.Of(p.State), p.NextSessionAt, p.DiscussedAt,
+        p.RemindersSent.Count, SearchStatusText.Reference(p.SearchId));
+
+    private async Task<SearchProjection> OwnSearchAsync(Caller caller, Guid searchId, CancellationToken ct) =>
+        await ledger.GetSearchAsync(caller.ObjectId, searchId, ct) ?? throw new NotFoundException("No such search.");
+
+    private static void RequireTherapist(Caller caller)
+    {
+        if (!caller.Is(Role.Therapist))
+        {
+            throw new ForbiddenException("The Therapist role is required.");
+        }
+    }
+
+    private static ValidationFailedException Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return new ValidationFailedException(errors);
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WelfareAudit.Http.Identity;
+
+namespace WelfareAudit.Http;
+
+public static class HttpRegistration
+{
+    /// <summary>Registers the handlers; the host says when the principal header may be trusted.</summary>
+    public static IServiceCollection AddWelfareAuditHttp(this IServiceCollection services, IdentityTrustOptions trust)
+    {
+        services.TryAddSingleton(trust);
+        services.TryAddSingleton<CallerResolver>();
+        services.TryAddSingleton<SearchHandlers>();
+        services.TryAddSingleton<PhonePage>();
+        return services;
+    }
+}

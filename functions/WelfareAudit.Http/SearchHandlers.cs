@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+using WelfareAudit.Core.Validation;
+using WelfareAudit.Http.Identity;
+
+namespace WelfareAudit.Http;
+
+/// <summary>
+/// The HTTP handlers, written once and hosted twice (Azure Functions and the local Kestrel host).
+/// Each binds its input, calls one use case, and maps the outcome to a result.
+/// </summary>
+public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver callers, ILogger<SearchHandlers> logger)
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
+
+    public Task<IResult> LogSearch(HttpContext context) => RunAsync(context, async caller =>
+    {
+        var (draft, bytes) = await RequestBody.ReadAsync<CrisisSearchDraft>(context.Request, context.RequestAborted);
+        var result = await searches.LogAsync(caller, draft, Idempotency(context, caller, bytes), context.RequestAborted);
+        if (result.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        var id = result.SearchId!.Value;
+        return TypedResults.Created($"/api/searches/{id:D}", Appended(id, result));
+    });
+
+    public Task<IResult> ListSearches(HttpContext context) => RunAsync(context, async caller =>
+    {
+        var therapist = context.Request.Query["therapist"].ToString();
+        if (therapist.Length > 0 && (therapist.Length > 128 || !therapist.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw Invalid("therapist", "must be a therapist's object id");
+        }
+        var status = context.Request.Query["status"].ToString();
+        var items = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
+        return TypedResults.Json(new { items = items.Select(SummaryJson) }, Output);
+    });
+
+    public Task<IResult> GetSearch(HttpContext context, string id) => RunAsync(context, async caller =>
+    {
+        var detail = await searches.GetAsync(caller, ParseId(id), context.RequestAborted);
+        var e = detail.Entry;
+        return TypedResults.Json(new
+        {
+            summary = SummaryJson(detail.Summary),
+            entry = new
+            {
+                e.ClientRef,
+                e.OccurredAt,
+                crisis = new
+                {
+                    e.Crisis.DangerSuspected,
+                    riskLevel = EnumText.ToText(e.Crisis.RiskLevel),
+                    contactAttempts = e.Crisis.ContactAttempts.Select(a => new { channel = EnumText.ToText(a.Channel), a.At }),
+                },
+                e.Justification,
+                scope = new { sources = e.Scope.Sources.Select(EnumText.ToText), e.Scope.Queries },
+                e.Findings,
+                e.ActionsTaken,
+                e.ThirdPartyContacted,
+                e.NextSessionAt,
+            },
+            discussion = detail.Discussion,
+            amendments = detail.Amendments,
+            reminders = detail.Reminders,
+            loggedSequence = detail.LoggedSequence,
+        }, Output);
+    });
+
+    public Task<IResult> SetNextSession(HttpContext context, string id) => RunAsync(context, async caller =>
+    {
+        var searchId = ParseId(id);
+        var (draft, _) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
+        var result = await searches.SetNextSessionAsync(caller, searchId, draft, context.RequestAborted);
+        return TypedResults.Ok(Appended(searchId, result));
+    });
+
+    public Task<IResult> RecordDiscussion(HttpContext context, string id) => RunAsync(context, async caller =>
+    {
+        var searchId = ParseId(id);
+        var (draft, _) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
+        var result = await searches.RecordDiscussionAsync(caller, searchId, draft, context.RequestAborted);
+        return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
+    });
+
+    public Task<IResult> AmendSearch(HttpContext context, string id) => RunAsync(context, async caller =>
+    {
+        var searchId = ParseId(id);
+        var (draft, _) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
+        var result = await searches.AmendAsync(caller, searchId, draft, context.RequestAborted);
+        return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
+    });
+
+    public Task<IResult> VerifyLedger(HttpContext context) => RunAsync(context, async caller =>
+    {
+        var results = await searches.VerifyAsync(caller, context.RequestAborted);
+        return TypedResults.Json(new
+        {
+            ok = results.All(r => r.Ok),
+            ledgers = results.Select(r => new
+            {
+                id = r.LedgerId,
+                events = r.Events,
+                headHash = r.HeadHash,
+                problem = r.Problem is null ? null : new { sequence = r.Problem.Sequence, kind = r.Problem.Kind.ToString(), detail = r.Problem.Detail },
+            }),
+        }, Output);
+    });
+
+    public Task<IResult> Health(HttpContext context) => RunAsync(context, requiresIdentity: false, _ =>
+        Task.FromResult<IResult>(TypedResults.Json(new { status = "ok" }, Output)));
+
+    private Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> handle) =>
+        RunAsync(context, requiresIdentity: true, caller => handle(caller!));
+
+    private async Task<IResult> RunAsync(HttpContext context, bool requiresIdentity, Func<Caller?, Task<IResult>> handle)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        try
+        {
+            var caller = requiresIdentity ? callers.Resolve(context) : null;
+            return await handle(caller);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
+        }
+        catch (Exception e)
+        {
+            return Problems.From(e, context, logger);
+        }
+    }
+
+    private static object Appended(Guid id, AppendResult result) =>
+        new { id, sequence = result.Sequence, hash = result.Hash, recordedAt = result.RecordedAt };
+
+    private static object SummaryJson(SearchSummary s) => new
+    {
+        s.Id,
+        s.Therapist,
+        s.ClientRef,
+        s.OccurredAt,
+        s.LoggedAt,
+        status = s.Status,
+        s.NextSessionAt,
+        s.DiscussedAt,
+        s.RemindersSent,
+        s.Reference,
+    };
+
+    private static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body)
+    {
+        var values = context.Request.Headers[IdempotencyHeader];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+        var key = values.Count == 1 ? values[0] : null;
+        if (key is null || key.Length is 0 or > 128 || !key.All(c => c is > ' ' and < (char)127))
+        {
+            throw Invalid(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
+        }
+        // Keys are scoped to the caller's ledger; only hashes are stored.
+        var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(caller.ObjectId + "\n" + key));
+        return new IdempotencyClaim(keyHash, RequestBody.Sha256Hex(body));
+    }
+
+    private static Guid ParseId(string id) =>
+        Guid.TryParseExact(id, "D", out var guid) ? guid : throw new NotFoundException("No such search.");
+
+    private static ValidationFailedException Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return new ValidationFailedException(errors);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Http;
+using WelfareAudit.Http.Identity;
+using WelfareAudit.Infrastructure.Configuration;
+
+namespace WelfareAudit.LocalHost;
+
+/// <summary>
+/// Builds the local host: the Functions app's route table on Kestrel, against Azurite and a local key
+/// file by default. Tests build it the same way, on a free port.
+/// </summary>
+public static class LocalHostApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Development,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var defaults = new Dictionary<string, string?>();
+        if (builder.Configuration["urls"] is null)
+        {
+            defaults["urls"] = DefaultUrl;
+        }
+        if (builder.Configuration["WelfareAudit:Storage:ConnectionString"] is null && builder.Configuration["WelfareAudit:Storage:TableServiceUri"] is null)
+        {
+            defaults["WelfareAudit:Storage:ConnectionString"] = "UseDevelopmentStorage=true";
+        }
+        if (builder.Configuration["WelfareAudit:Keys:LocalKeyFile"] is null && builder.Configuration["WelfareAudit:Keys:VaultUri"] is null)
+        {
+            defaults["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.GetCurrentDirectory(), ".local", "keys.json");
+        }
+        builder.Configuration.AddInMemoryCollection(defaults);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
+        builder.Services.AddWelfareAuditHttp(new IdentityTrustOptions
+        {
+            // Locally there is no App Service Authentication: in Development the same header is
+            // believed from loopback callers only, so tests drive the real parsing code.
+            TrustLoopback = builder.Environment.IsDevelopment(),
+            PlatformAuthEnabled = false,
+        });
+
+        var app = builder.Build();
+        var devIdentity = app.Configuration["WelfareAudit:LocalHost:DevIdentity"];
+        if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(devIdentity))
+        {
+            app.Use(DevSignIn(devIdentity));
+        }
+        MapRoutes(app);
+        return app;
+    }
+
+    /// <summary>Maps every route of <see cref="Routes.All"/> to its handler, as the Functions adapters do.</summary>
+    public static void MapRoutes(WebApplication app)
+    {
+        foreach (var route in Routes.All)
+        {
+            var handler = Handler(route.Name);
+            app.MapMethods("/" + route.Template, [route.Method], handler).WithName(route.Name);
+        }
+        app.MapPost("/admin/functions/{name}", (HttpContext context, string name) =>
+            context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
+                ? Problems.Problem(StatusCodes.Status404NotFound, "Not found", "No timer function by that name.")
+                : Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The admin API answers loopback callers only."));
+    }
+
+    private static Delegate Handler(string name) => name switch
+    {
+        "LogSearch" => (HttpContext c, SearchHandlers h) => h.LogSearch(c),
+        "ListSearches" => (HttpContext c, SearchHandlers h) => h.ListSearches(c),
+        "GetSearch" => (HttpContext c, SearchHandlers h, string id) => h.GetSearch(c, id),
+        "SetNextSession" => (HttpContext c, SearchHandlers h, string id) => h.SetNextSession(c, id),
+        "RecordDiscussion" => (HttpContext c, SearchHandlers h, string id) => h.RecordDiscussion(c, id),
+        "AmendSearch" => (HttpContext c, SearchHandlers h, string id) => h.AmendSearch(c, id),
+        "VerifyLedger" => (HttpContext c, SearchHandlers h) => h.VerifyLedger(c),
+        "Health" => (HttpContext c, SearchHandlers h) => h.Health(c),
+        "PhonePage" => (HttpContext c, PhonePage p, string? asset) => p.Serve(c, asset),
+        _ => throw new InvalidOperationException($"No local handler for function {name}."),
+    };
+
+    /// <summary>
+    /// Development sign-in for a person at the keyboard: a loopback request without a principal gets a
+    /// fixed development identity. Never active outside Development.
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> DevSignIn(string role)
+    {
+        var roles = role.Equals("supervisor", StringComparison.OrdinalIgnoreCase) ? new[] { Role.Therapist, Role.Supervisor } : [Role.Therapist];
+        var header = ClientPrincipal.Encode("00000000-0000-4000-8000-00000000d3e1", roles);
+        return (context, next) =>
+        {
+            if (context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
+            {
+                context.Request.Headers[ClientPrincipal.HeaderName] = header;
+            }
+            return next(context);
+        };
+    }
+}

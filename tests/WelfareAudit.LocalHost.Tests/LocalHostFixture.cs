@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Text;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Http.Identity;
+using WelfareAudit.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using WelfareAudit.Testing;
+
+namespace WelfareAudit.LocalHost.Tests;
+
+/// <summary>
+/// The local host on a free loopback port over real HTTP, against a real Azurite started for the
+/// fixture and a fresh local key file. Other test projects (the phone page) use it too.
+/// </summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public WebApplication App => _app!;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("wa-host-").FullName, "keys.json");
+        var port = FreePort.Next();
+        _app = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await Azurite.DisposeAsync();
+    }
+
+    public HttpClient Client(string? objectId, params Role[] roles)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (objectId is not null)
+        {
+            client.DefaultRequestHeaders.Add(ClientPrincipal.HeaderName, ClientPrincipal.Encode(objectId, roles));
+        }
+        return client;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalHostCollection : ICollectionFixture<LocalHostFixture>
+{
+    public const string Name = "LocalHost";
+}
