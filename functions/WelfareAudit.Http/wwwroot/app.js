@@ -193,7 +193,14 @@
     } else if (el.labels && el.labels.length) {
       text = el.labels[0].textContent;
     }
-    return text.replace(/\b(required|at least one)\b/gi, '').replace(/^\s*\d+\s+/, '').replace(/\s+/g, ' ').trim();
+    text = text.replace(/\b(required|at least one)\b/gi, '').replace(/^\s*\d+\s+/, '').replace(/\s+/g, ' ').trim();
+    // A control inside a repeated group (an attempt) is named with its group: "Attempt 2, channel tried".
+    const group = el.tagName === 'FIELDSET' ? null : el.closest('fieldset.attempt');
+    if (group) {
+      const legend = group.querySelector('legend');
+      if (legend) { text = `${legend.textContent.trim()}, ${text.charAt(0).toLowerCase()}${text.slice(1)}`; }
+    }
+    return text;
   }
 
   function addDescribedBy(el, id) {
@@ -296,7 +303,7 @@
         if (list) {
           const li = document.createElement('li');
           const label = el ? labelText(el) : '';
-          const text = label ? `${label}: ${message}` : message;
+          const text = label ? `${label} — ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
           if (el) {
             const a = document.createElement('a');
             a.href = `#${el.id}`;
