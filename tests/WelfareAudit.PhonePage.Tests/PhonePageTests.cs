@@ -273,4 +273,41 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         output.WriteLine($"Screenshot: {shot}");
     }
+    [Fact]
+    public async Task Shell_EveryFileIsServed_AndTheManifestIconsResolve()
+    {
+        using var api = new HttpClient { BaseAddress = host.BaseAddress };   // the shell needs no identity
+        var expected = new Dictionary<string, string>
+        {
+            ["/"] = "text/html",
+            ["/app.js"] = "text/javascript",
+            ["/app.css"] = "text/css",
+            ["/sw.js"] = "text/javascript",
+            ["/manifest.webmanifest"] = "application/manifest+json",
+            ["/icon.svg"] = "image/svg+xml",
+        };
+        foreach (var (path, type) in expected)
+        {
+            var response = await api.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
+            Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var manifest = JsonDocument.Parse(await api.GetStringAsync("/manifest.webmanifest"));
+        var icons = manifest.RootElement.GetProperty("icons").EnumerateArray().ToArray();
+        Assert.Contains(icons, i => i.GetProperty("src").GetString() == "icon.svg" && i.GetProperty("sizes").GetString() == "any");
+        foreach (var icon in icons)
+        {
+            var response = await api.GetAsync("/" + icon.GetProperty("src").GetString());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(icon.GetProperty("type").GetString(), response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // No inline script, style or handler anywhere in the page (the CSP would block them).
+        var html = await api.GetStringAsync("/");
+        Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)[^>]*>", html);
+        Assert.DoesNotMatch(@"\sstyle\s*=", html);
+        Assert.DoesNotMatch(@"<style", html);
+        Assert.DoesNotMatch(@"\son[a-z]+\s*=", html);
+    }
 }

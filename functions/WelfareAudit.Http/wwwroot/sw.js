@@ -3,7 +3,8 @@
 'use strict';
 
 const CACHE = 'welfareaudit-shell-v1';
-const SHELL = ['./', 'app.css', 'app.js', 'sw.js', 'manifest.webmanifest', 'icon.svg'];
+// The six shell files, plus the two PNG renderings of icon.svg (made offline with headless Chromium).
+const SHELL = ['./', 'app.css', 'app.js', 'sw.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png'];
 const SHELL_URLS = new Set(SHELL.map(p => new URL(p, self.registration.scope).href));
 
 self.addEventListener('install', event => {
