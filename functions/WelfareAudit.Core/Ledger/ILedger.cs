@@ -81,6 +81,9 @@ public enum LedgerProblemKind
 
     /// <summary>The head row disagrees with the last event.</summary>
     HeadMismatch,
+
+    /// <summary>A search's projection row disagrees with the state its events fold to (for example, marked discussed without a discussion).</summary>
+    ProjectionMismatch,
 }
 
 /// <summary>The first problem found, at a sequence. The detail never contains client data.</summary>

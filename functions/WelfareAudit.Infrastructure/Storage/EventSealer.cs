@@ -11,6 +11,8 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// </summary>
 public sealed class EventSealer(IKeyRing keys)
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public async Task<SealedEvent> SealAsync(EventHeader header, EventFields fields, string prevHashHex, CancellationToken cancellationToken)
     {
         var commitments = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
@@ -62,7 +64,15 @@ public sealed class EventSealer(IKeyRing keys)
                 throw new CommitmentMismatchException($"Field '{name}' is too short to hold its salt.");
             }
             var salt = plaintext[..FieldCommitment.SaltSize];
-            var value = Encoding.UTF8.GetString(plaintext, FieldCommitment.SaltSize, plaintext.Length - FieldCommitment.SaltSize);
+            string value;
+            try
+            {
+                value = StrictUtf8.GetString(plaintext, FieldCommitment.SaltSize, plaintext.Length - FieldCommitment.SaltSize);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new CommitmentMismatchException($"Field '{name}' is not valid UTF-8.");
+            }
             if (!CryptographicOperations.FixedTimeEquals(FieldCommitment.Compute(name, salt, value), e.Commitments[name]))
             {
                 throw new CommitmentMismatchException($"Field '{name}' does not match its commitment.");

@@ -1,4 +1,6 @@
+using System.Globalization;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 
 namespace WelfareAudit.Infrastructure.Storage;
@@ -6,15 +8,21 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// <summary>
 /// Walks a ledger's rows in order and names the first break: a missing row, a row holding another
 /// position's event, a row whose content or link no longer matches the chain, a ciphertext that does not
-/// authenticate for its row and field, a head that disagrees with the events, or rows beyond the head.
-/// Streams the rows: memory does not grow with the ledger.
+/// authenticate for its row and field, a head that disagrees with the events, rows beyond the head, or a
+/// projection row that disagrees with its events. Streams the events; what it keeps in memory is one
+/// projection per search.
 /// </summary>
 internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
 {
     public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
     {
+        // The head is read BEFORE the events: anything the scan finds beyond it may be a concurrent,
+        // legitimate append, which is settled by reading the head again at the end.
+        var headBefore = await ledger.GetHeadAsync(ledgerId, cancellationToken);
         var expected = 1L;
         var previous = ChainHash.ToHex(ChainHash.Genesis);
+        string? hashAtHeadBefore = null;
+        var projections = new Dictionary<Guid, SearchProjection>();
 
         LedgerVerification Fail(long sequence, LedgerProblemKind kind, string detail) =>
             new(ledgerId, expected - 1, previous, new LedgerProblem(sequence, kind, detail));
@@ -29,33 +37,36 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             {
                 return Fail(expected, LedgerProblemKind.MissingRow, $"There is no event at sequence {expected}; the next row is {rowSequence}.");
             }
-            var stored = EventRow.StoredSequence(row);
-            if (stored != rowSequence)
-            {
-                return Fail(rowSequence, LedgerProblemKind.ReorderedRows, $"Row {rowSequence} holds the event of sequence {stored?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}.");
-            }
 
+            long? stored;
             SealedEvent sealedEvent;
             try
             {
+                stored = EventRow.StoredSequence(row);
+                if (stored != rowSequence)
+                {
+                    return Fail(rowSequence, LedgerProblemKind.ReorderedRows, $"Row {rowSequence} holds the event of sequence {stored?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}.");
+                }
                 sealedEvent = EventRow.FromEntity(row);
+                if (!string.Equals(sealedEvent.PrevHash, previous, StringComparison.Ordinal))
+                {
+                    return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event does not link to the previous event's hash.");
+                }
+                if (!string.Equals(EventSealer.ComputeHash(sealedEvent), sealedEvent.Hash, StringComparison.Ordinal))
+                {
+                    return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event's content does not match its hash.");
+                }
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or InvalidCastException or InvalidOperationException or ArgumentException or OverflowException)
             {
+                // A property of the wrong type or size is a modification, not a crash of the verifier.
                 return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The row is not a well-formed event.");
             }
-            if (!string.Equals(sealedEvent.PrevHash, previous, StringComparison.Ordinal))
-            {
-                return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event does not link to the previous event's hash.");
-            }
-            if (!string.Equals(EventSealer.ComputeHash(sealedEvent), sealedEvent.Hash, StringComparison.Ordinal))
-            {
-                return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event's content does not match its hash.");
-            }
 
+            IReadOnlyDictionary<string, DisclosedField> opened;
             try
             {
-                await sealer.OpenAsync(sealedEvent, cancellationToken);
+                opened = await sealer.OpenAsync(sealedEvent, cancellationToken);
             }
             catch (EnvelopeException)
             {
@@ -69,34 +80,105 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
                 return Fail(rowSequence, LedgerProblemKind.ModifiedRow, e.Message);
             }
 
+            if (LedgerEventCodec.SearchIdOf(sealedEvent.Clear) is { } searchId)
+            {
+                try
+                {
+                    var evt = LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal));
+                    projections[searchId] = SearchProjection.Apply(projections.GetValueOrDefault(searchId), sealedEvent.Header, evt);
+                }
+                catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException)
+                {
+                    return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event cannot be read as its type, or does not fit its search's history.");
+                }
+            }
+
             previous = sealedEvent.Hash;
+            if (headBefore is not null && rowSequence == headBefore.Sequence)
+            {
+                hashAtHeadBefore = previous;
+            }
             expected++;
         }
 
         var last = expected - 1;
-        var head = await ledger.GetHeadAsync(ledgerId, cancellationToken);
-        if (head is null)
+        var headProblem = await CheckHeadAsync(ledgerId, headBefore, hashAtHeadBefore, last, previous, cancellationToken);
+        if (headProblem is not null)
         {
-            return last == 0
-                ? new LedgerVerification(ledgerId, 0, previous, null)
-                : Fail(1, LedgerProblemKind.InsertedRow, "Events exist but the ledger has no head: they were not appended by the ledger.");
+            return Fail(headProblem.Sequence, headProblem.Kind, headProblem.Detail);
         }
-        if (head.Sequence > last)
+
+        await foreach (var stored in ledger.ListSearchesAsync(ledgerId, cancellationToken))
         {
-            return Fail(last + 1, LedgerProblemKind.MissingRow, $"The head is at sequence {head.Sequence} but the events end at {last}.");
+            if (!projections.Remove(stored.SearchId, out var folded))
+            {
+                if (stored.LoggedSequence > last)
+                {
+                    continue; // logged while we verified
+                }
+                return Fail(stored.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row exists for which no event was logged.");
+            }
+            if (stored.LastSequence > last)
+            {
+                continue; // changed while we verified: the row is newer than the events we read
+            }
+            if (!SameState(folded, stored))
+            {
+                return Fail(stored.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row's state differs from what its events say.");
+            }
         }
-        if (head.Sequence < last)
+        foreach (var missing in projections.Values)
         {
-            return Fail(head.Sequence + 1, LedgerProblemKind.InsertedRow, $"Events continue past the head (sequence {head.Sequence}) to {last}.");
-        }
-        if (!string.Equals(head.Hash, previous, StringComparison.Ordinal))
-        {
-            return Fail(head.Sequence, LedgerProblemKind.HeadMismatch, "The head's hash differs from the last event's hash.");
+            return Fail(missing.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A logged search has no search row.");
         }
         return new LedgerVerification(ledgerId, last, previous, null);
     }
 
-    /// <summary>Only after a failure: is one of the event's ciphertexts a copy of another row's?</summary>
+    private async Task<LedgerProblem?> CheckHeadAsync(string ledgerId, LedgerHead? headBefore, string? hashAtHeadBefore, long last, string lastHash, CancellationToken ct)
+    {
+        if (headBefore is not null)
+        {
+            if (headBefore.Sequence > last)
+            {
+                return new LedgerProblem(last + 1, LedgerProblemKind.MissingRow, $"The head is at sequence {headBefore.Sequence} but the events end at {last}.");
+            }
+            if (!string.Equals(headBefore.Hash, hashAtHeadBefore, StringComparison.Ordinal))
+            {
+                return new LedgerProblem(headBefore.Sequence, LedgerProblemKind.HeadMismatch, "The head's hash differs from the hash of the event it points at.");
+            }
+            if (headBefore.Sequence == last)
+            {
+                return null;
+            }
+        }
+        else if (last == 0)
+        {
+            return null;
+        }
+
+        // Events beyond the head read at the start: appended since, or slipped in past the head.
+        var headAfter = await ledger.GetHeadAsync(ledgerId, ct);
+        if (headAfter is null)
+        {
+            return new LedgerProblem(1, LedgerProblemKind.InsertedRow, "Events exist but the ledger has no head: they were not appended by the ledger.");
+        }
+        if (headAfter.Sequence < last)
+        {
+            return new LedgerProblem(headAfter.Sequence + 1, LedgerProblemKind.InsertedRow, $"Events continue past the head (sequence {headAfter.Sequence}) to {last}.");
+        }
+        if (headAfter.Sequence == last && !string.Equals(headAfter.Hash, lastHash, StringComparison.Ordinal))
+        {
+            return new LedgerProblem(last, LedgerProblemKind.HeadMismatch, "The head's hash differs from the last event's hash.");
+        }
+        return null;
+    }
+
+    private static bool SameState(SearchProjection a, SearchProjection b) =>
+        a.State == b.State && a.LoggedSequence == b.LoggedSequence && a.LastSequence == b.LastSequence && a.OccurredAt == b.OccurredAt &&
+        a.NextSessionAt == b.NextSessionAt && a.DiscussedAt == b.DiscussedAt && a.ClientIndex == b.ClientIndex &&
+        a.Amendments == b.Amendments && a.RemindersSent.SequenceEqual(b.RemindersSent, StringComparer.Ordinal);
+
+    /// <summary>Only after a failure: is one of the event's ciphertexts a copy of another row's or field's?</summary>
     private async Task<(long Sequence, string Field)?> FindCiphertextOriginAsync(string ledgerId, SealedEvent broken, CancellationToken ct)
     {
         // Swapped between fields of this row: it authenticates as one of the row's other fields.
@@ -114,7 +196,7 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
         // Copied from another row: the same bytes stand there.
         await foreach (var row in ledger.ReadSealedAsync(ledgerId, 1, null, ct))
         {
-            if (!RowKeys.TryParseEvent(row.RowKey, out var sequence))
+            if (!RowKeys.TryParseEvent(row.RowKey, out var sequence) || sequence == broken.Header.Sequence)
             {
                 continue;
             }
@@ -126,8 +208,7 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
                 }
                 foreach (var (field, envelope) in broken.Ciphertexts)
                 {
-                    var sameSlot = sequence == broken.Header.Sequence && key == EventRow.CipherPrefix + field;
-                    if (!sameSlot && bytes.AsSpan().SequenceEqual(envelope))
+                    if (bytes.AsSpan().SequenceEqual(envelope))
                     {
                         return (sequence, field);
                     }

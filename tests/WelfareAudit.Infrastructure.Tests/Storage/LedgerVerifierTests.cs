@@ -241,4 +241,76 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
 
         Assert.Equal((1, LedgerProblemKind.ModifiedRow), (problem.Sequence, problem.Kind));
     }
+
+    [Fact]
+    public async Task VerifyAsync_ProjectionMarkedDiscussedWithoutEvent_NamesProjectionMismatch()
+    {
+        var ledger = new TableLedger(azurite.NewTable(), _keys, TimeProvider.System, new LedgerOptions(), NullLogger<TableLedger>.Instance);
+        var logged = await new Markers().LoggedAsync(_keys, TimeProvider.System.GetUtcNow());
+        await ledger.AppendAsync(Ledger, "actor", logged.Id, _ => logged, CancellationToken.None);
+        var row = (await ledger.Table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Search(logged.Id))).Value;
+        row["State"] = "Discussed";
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal((1, LedgerProblemKind.ProjectionMismatch), (problem.Sequence, problem.Kind));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ProjectionRowDeleted_NamesProjectionMismatch()
+    {
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Search(search.SearchId));
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
+    }
+
+    [Theory]
+    [InlineData("K_note", "short")]
+    [InlineData("Seq", "three")]
+    [InlineData("Format", "one")]
+    public async Task VerifyAsync_PropertyOfWrongTypeOrSize_NamesModifiedRowInsteadOfThrowing(string property, string kind)
+    {
+        var ledger = await SixEventsAsync();
+        var row = await Row(ledger, 4);
+        row[property] = kind == "short" ? new byte[5] : (object)kind;
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal(4, problem.Sequence);
+        Assert.Contains(problem.Kind, new[] { LedgerProblemKind.ModifiedRow, LedgerProblemKind.ReorderedRows });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_AppendsDuringVerification_StillOk()
+    {
+        var ledger = await SixEventsAsync();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested && n < 200)
+            {
+                await ledger.AppendAsync(Ledger, "actor", null, _ => new SupervisorReviewed(null, "sup", "n" + n), CancellationToken.None);
+                n++;
+            }
+            return n;
+        });
+
+        var results = new List<LedgerVerification>();
+        for (var i = 0; i < 10; i++)
+        {
+            results.Add(await ledger.VerifyAsync(Ledger, CancellationToken.None));
+        }
+        stop.Cancel();
+        var appended = await writer;
+
+        Assert.True(appended > 0);
+        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+    }
 }
