@@ -115,7 +115,18 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         output.WriteLine($"Screenshot: {shot}");
         Console.WriteLine($"Phone page screenshot: {shot}");
 
-        // Record the discussion from the card.
+        // Set the next session from the card (PUT), then record the discussion (POST).
+        await item.GetByTestId("open-next-session").ClickAsync();
+        await item.GetByLabel("Next session").FillAsync(await LocalTimeAsync(page, 2 * 24 * 60));
+        await item.GetByTestId("save-next-session").ClickAsync();
+        await Expect(page.GetByTestId("list-status")).ToContainTextAsync("Next session set");
+        item = page.GetByTestId("search-item").Filter(new LocatorFilterOptions { HasText = clientRef });
+        await Expect(item.GetByTestId("item-next")).Not.ToHaveTextAsync("Not set");
+        var withSession = Assert.Single(await ServerItemsAsync(api, "awaiting-discussion"));
+        var next = withSession.GetProperty("nextSessionAt").GetDateTimeOffset();
+        Assert.InRange(next - DateTimeOffset.UtcNow, TimeSpan.FromHours(47), TimeSpan.FromHours(49));
+
+
         await item.GetByTestId("open-discussion").ClickAsync();
         await Expect(item.GetByTestId("discussedAt")).Not.ToHaveValueAsync("");   // defaults to now
         await item.GetByLabel("What did you tell the client?").FillAsync("Explained the search and why; agreed on a safety plan.");

@@ -777,7 +777,7 @@
       $('.item-ref', li).textContent = String(item.reference || '');
       const discussedRow = $('.item-discussed-row', li);
       if (item.discussedAt) { $('.item-discussed', li).textContent = formatTime(item.discussedAt); } else { discussedRow.hidden = true; }
-      li.setAttribute('aria-labelledby', `item-${n}-title`);
+      $('article', li).setAttribute('aria-labelledby', `item-${n}-title`);
       $('.item-title', li).id = `item-${n}-title`;
 
       const result = $('.item-result', li);
