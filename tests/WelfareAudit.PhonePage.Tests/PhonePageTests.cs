@@ -321,4 +321,76 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         Assert.DoesNotMatch(@"<style", html);
         Assert.DoesNotMatch(@"\son[a-z]+\s*=", html);
     }
+    [Fact]
+    public async Task Server503_IsQueued_ThenSentOnce()
+    {
+        var therapist = NewTherapist();
+        var clientRef = NewClientRef("BUSY");
+        await using var context = await host.PhoneAsync(therapist);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion.");
+
+        var answered503 = 0;
+        await page.RouteAsync("**/api/searches", async route =>
+        {
+            if (route.Request.Method == "POST" && Interlocked.Increment(ref answered503) == 1)
+            {
+                await route.FulfillAsync(new RouteFulfillOptions
+                {
+                    Status = 503,
+                    ContentType = "application/problem+json",
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"type":"about:blank","title":"Service unavailable","status":503,"detail":"Storage is unavailable; try again shortly."}""",
+                });
+                return;
+            }
+            await route.ContinueAsync();
+        });
+
+        await FillMinimumAsync(page, clientRef);
+        await page.GetByTestId("save-search").ClickAsync();
+        await Expect(page.GetByTestId("save-result")).ToContainTextAsync("Saved on this phone, not sent yet");
+
+        await Expect(page.GetByTestId("queue")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 20_000 });
+        using var api = host.Api(therapist);
+        var only = Assert.Single(await ServerItemsAsync(api, "all"));
+        Assert.Equal(clientRef, only.GetProperty("clientRef").GetString());
+    }
+
+    [Fact]
+    public async Task QueuedSearchRefusedLater_LeavesTheQueue_IsShown_AndCanBeLoadedBackWithItsFieldError()
+    {
+        var therapist = NewTherapist();
+        var clientRef = NewClientRef("LATE");
+        await using var context = await host.PhoneAsync(therapist);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion.");
+
+        Task Block(IRoute route) => route.Request.Method == "POST" ? route.AbortAsync("internetdisconnected") : route.ContinueAsync();
+        await page.RouteAsync("**/api/searches", Block);
+
+        // Offline, and with a search time the server will refuse (in the future).
+        await FillMinimumAsync(page, clientRef);
+        await page.GetByLabel("When did you search?").FillAsync(await LocalTimeAsync(page, 2 * 24 * 60));
+        await page.GetByTestId("save-search").ClickAsync();
+        await Expect(page.GetByTestId("queue-status")).ToHaveTextAsync("1 search waiting to be sent");
+
+        await page.UnrouteAsync("**/api/searches", Block);
+        await page.GetByTestId("queue-send").ClickAsync();
+
+        var refused = page.GetByTestId("rejected-item");
+        await Expect(refused).ToContainTextAsync(clientRef);
+        await Expect(page.GetByTestId("queue")).ToBeHiddenAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('welfareaudit.unsent.v1')"));
+
+        await refused.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Load it into the form to fix" }).ClickAsync();
+        Assert.Equal(clientRef, await page.GetByLabel("Client code").InputValueAsync());
+        await Expect(page.Locator("#occurredAt-error")).ToContainTextAsync("future");
+        await Expect(page.GetByTestId("rejected")).ToBeHiddenAsync();
+
+        using var api = host.Api(therapist);
+        Assert.Empty(await ServerItemsAsync(api, "all"));
+    }
 }
