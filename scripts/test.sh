@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of WelfareAudit on a fresh clone: installs the pinned Azurite from the lockfile when
-# missing, runs `dotnet test` over the solution (the tests start their own Azurite on free loopback
+# Runs every test of WelfareAudit on a fresh clone: installs what the tests need when missing (the
+# pinned Azurite from the lockfile, smtp4dev as a local dotnet tool, Debian Chromium), runs `dotnet test` over the solution (the tests start their own Azurite on free loopback
 # ports), and ends with one line "N passed, N failed" read from the test results.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +9,20 @@ cd "$root"
 if [ ! -x node_modules/.bin/azurite-table ]; then
   echo "Installing Azurite from package-lock.json (npm ci)..."
   npm ci --no-audit --no-fund
+fi
+
+if [ ! -x .tools/smtp4dev ]; then
+  echo "Installing smtp4dev (a real SMTP server for the email tests) into .tools/..."
+  dotnet tool install --tool-path .tools Rnwood.Smtp4dev --version 3.15.0
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Debian Chromium is missing (the phone page and report tests drive it headless)."
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && apt-get install -y -qq chromium
+  else
+    echo "Install it with: sudo apt-get install -y chromium" >&2
+  fi
 fi
 
 results="$root/.test-results"

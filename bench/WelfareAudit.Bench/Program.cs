@@ -74,6 +74,61 @@ try
         Record(append, sw, warm);
     }
 
+    // POST /api/searches over real HTTP on the local host (same Azurite), interleaved with bare inserts.
+    var port = FreePort.Next();
+    var host = WelfareAudit.LocalHost.LocalHostApp.Build([], new Dictionary<string, string?>
+    {
+        ["urls"] = $"http://127.0.0.1:{port}",
+        ["WelfareAudit:Storage:ConnectionString"] = azurite.ConnectionString,
+        ["WelfareAudit:Storage:TableName"] = "benchhttp",
+        ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(keyDir.FullName, "host-keys.json"),
+        ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
+    await host.StartAsync();
+    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+    http.DefaultRequestHeaders.Add(WelfareAudit.Http.Identity.ClientPrincipal.HeaderName,
+        WelfareAudit.Http.Identity.ClientPrincipal.Encode("bench-therapist", WelfareAudit.Core.Identity.Role.Therapist));
+    var body = JsonSerializer.Serialize(new
+    {
+        clientRef = entry.ClientRef,
+        occurredAt = time.GetUtcNow().AddMinutes(-30),
+        crisis = new { dangerSuspected = entry.Crisis.DangerSuspected, riskLevel = "high", contactAttempts = new[] { new { channel = "phone", at = time.GetUtcNow().AddHours(-2) } } },
+        justification = entry.Justification,
+        scope = new { sources = new[] { "searchEngine", "facebook" }, queries = entry.Scope.Queries },
+        findings = entry.Findings,
+        actionsTaken = entry.ActionsTaken,
+        nextSessionAt = time.GetUtcNow().AddDays(2),
+    });
+    var post = new List<double>();
+    var floor2 = new List<double>();
+    for (var i = 0; i < samples + 20; i++)
+    {
+        var warm = i < 20;
+        var e = new TableEntity("q", i.ToString("D19", CultureInfo.InvariantCulture));
+        foreach (var (k, v) in sample)
+        {
+            if (k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                e[k] = v;
+            }
+        }
+        var sw = Stopwatch.StartNew();
+        await floorTable.AddEntityAsync(e);
+        Record(floor2, sw, warm);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/searches") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        sw.Restart();
+        using var response = await http.SendAsync(request);
+        Record(post, sw, warm);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"POST /api/searches answered {(int)response.StatusCode}");
+        }
+    }
+    await host.StopAsync();
+
     var verify = Stopwatch.StartNew();
     var verification = await ledger.VerifyAsync(ledgerId, default);
     verify.Stop();
@@ -89,6 +144,10 @@ try
         ratioP50VsInsert = Percentile(append, 50) / Percentile(floor, 50),
         ratioP99VsInsert = Percentile(append, 99) / Percentile(floor, 99),
         ratioP50VsTransaction = Percentile(append, 50) / Percentile(batch, 50),
+        postSearchMs = Stats(post),
+        floorInsertDuringPostMs = Stats(floor2),
+        postRatioP50VsInsert = Percentile(post, 50) / Percentile(floor2, 50),
+        postRatioP99VsInsert = Percentile(post, 99) / Percentile(floor2, 99),
         verifyEvents = verification.Events,
         verifyOk = verification.Ok,
         verifyMsPerEvent = verify.Elapsed.TotalMilliseconds / verification.Events,
@@ -105,6 +164,9 @@ try
     Console.WriteLine($"| bare 3-entity transaction | {Percentile(batch, 50):F2} | {Percentile(batch, 99):F2} |");
     Console.WriteLine($"| ledger append (SearchLogged) | {Percentile(append, 50):F2} | {Percentile(append, 99):F2} |");
     Console.WriteLine($"| ratio append / insert | {result.ratioP50VsInsert:F2} | {result.ratioP99VsInsert:F2} |");
+    Console.WriteLine($"| bare insert (interleaved with POSTs) | {Percentile(floor2, 50):F2} | {Percentile(floor2, 99):F2} |");
+    Console.WriteLine($"| POST /api/searches over HTTP | {Percentile(post, 50):F2} | {Percentile(post, 99):F2} |");
+    Console.WriteLine($"| ratio POST / insert | {result.postRatioP50VsInsert:F2} | {result.postRatioP99VsInsert:F2} |");
     return verification.Ok ? 0 : 1;
 }
 finally

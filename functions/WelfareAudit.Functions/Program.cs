@@ -3,11 +3,13 @@ using Microsoft.Extensions.Hosting;
 using WelfareAudit.Http;
 using WelfareAudit.Http.Identity;
 using WelfareAudit.Infrastructure.Configuration;
+using WelfareAudit.Infrastructure.Reminders;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
+builder.Services.AddWelfareAuditReminders(builder.Configuration);
 builder.Services.AddWelfareAuditHttp(new IdentityTrustOptions
 {
     // The platform strips a client-sent X-MS-CLIENT-PRINCIPAL only when its authentication is on.

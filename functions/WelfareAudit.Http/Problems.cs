@@ -43,6 +43,9 @@ public static partial class Problems
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",
                     "Storage or the key store is unavailable. Nothing was half-written; retry with the same Idempotency-Key.");
+            case WelfareAudit.Core.Reminders.ReminderDeliveryException r:
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Delivery failed", r.Message);
             case BadHttpRequestException b:
                 return Problem(b.StatusCode, "Bad request", "The request could not be read.");
             default:

@@ -3,6 +3,7 @@ using WelfareAudit.Core.Identity;
 using WelfareAudit.Http;
 using WelfareAudit.Http.Identity;
 using WelfareAudit.Infrastructure.Configuration;
+using WelfareAudit.Infrastructure.Reminders;
 
 namespace WelfareAudit.LocalHost;
 
@@ -42,6 +43,11 @@ public static class LocalHostApp
         }
 
         builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
+        builder.Services.AddWelfareAuditReminders(builder.Configuration);
+        if (builder.Configuration["WelfareAudit:LocalHost:RunSchedules"] != "false")
+        {
+            builder.Services.AddHostedService<TimerJobScheduler>();
+        }
         builder.Services.AddWelfareAuditHttp(new IdentityTrustOptions
         {
             // Locally there is no App Service Authentication: in Development the same header is
@@ -68,10 +74,29 @@ public static class LocalHostApp
             var handler = Handler(route.Name);
             app.MapMethods("/" + route.Template, [route.Method], handler).WithName(route.Name);
         }
-        app.MapPost("/admin/functions/{name}", (HttpContext context, string name) =>
-            context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
-                ? Problems.Problem(StatusCodes.Status404NotFound, "Not found", "No timer function by that name.")
-                : Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The admin API answers loopback callers only."));
+        // The Functions host's admin call to run a non-HTTP function now; here it runs to completion
+        // before answering 202, so a caller knows the run is over.
+        app.MapPost("/admin/functions/{name}", async (HttpContext context, string name, ILogger<TimerJobScheduler> logger) =>
+        {
+            if (context.Connection.RemoteIpAddress is not { } ip || !IPAddress.IsLoopback(ip))
+            {
+                return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The admin API answers loopback callers only.");
+            }
+            var job = TimerJobs.All.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.Ordinal));
+            if (job is null)
+            {
+                return Problems.Problem(StatusCodes.Status404NotFound, "Not found", "No timer function by that name.");
+            }
+            try
+            {
+                await job.Run(context.RequestServices, context.RequestAborted);
+                return Results.Accepted();
+            }
+            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return Problems.From(e, context, logger);
+            }
+        });
     }
 
     private static Delegate Handler(string name) => name switch

@@ -59,4 +59,26 @@ public class FunctionsMetadataConformanceTests(LocalHostFixture host)
 
         Assert.Equal(table, azure);
     }
+
+    [Fact]
+    public void TimerFunctions_LocalHostRunsTheSameJobsOnTheSameScheduleSettings()
+    {
+        var azure = (from f in Metadata()
+                     from b in f.GetProperty("bindings").EnumerateArray()
+                     where b.GetProperty("type").GetString() == "timerTrigger"
+                     select (Name: f.GetProperty("name").GetString()!, Schedule: b.GetProperty("schedule").GetString()!))
+            .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var local = TimerJobs.All.Select(j => (j.Name, Schedule: "%" + j.ScheduleSetting + "%")).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+
+        Assert.NotEmpty(azure);
+        Assert.Equal(azure, local);
+    }
+
+    [Fact]
+    public void TimerJobs_DefaultSchedulesParseAsSixFieldNcrontab()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+
+        Assert.All(TimerJobs.All, job => Assert.NotNull(TimerJobs.Schedule(job, configuration)));
+    }
 }

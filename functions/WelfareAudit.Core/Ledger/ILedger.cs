@@ -42,6 +42,12 @@ public interface ILedger
     /// <inheritdoc cref="AppendAsync(string, string, Guid?, Func{SearchProjection?, LedgerEvent?}, CancellationToken)"/>
     Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Logs a new search: the same as <see cref="AppendAsync(string, string, Guid?, Func{SearchProjection?, LedgerEvent?}, IdempotencyClaim?, CancellationToken)"/>
+    /// with a decision that requires the search not to exist, which lets the ledger skip reading its projection.
+    /// </summary>
+    Task<AppendResult> AppendNewSearchAsync(string ledgerId, string actor, SearchLogged logged, IdempotencyClaim? idempotency, CancellationToken cancellationToken);
+
     /// <summary>Finds which ledger holds a search (for a supervisor, who reads every ledger).</summary>
     Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken);
 
@@ -59,6 +65,16 @@ public interface ILedger
 
     /// <summary>Checks the whole chain, every ciphertext and the head; names the first problem.</summary>
     Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a named, time-limited lease on a ledger (ETag-guarded), so that of two jobs racing over the
+    /// same ledger (duplicate timer firings, scaled-out instances) only one proceeds. False when another
+    /// holder's lease has not expired.
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Gives a lease back early; does nothing if another holder has it by now.</summary>
+    Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken);
 }
 
 /// <summary>What kind of break <c>Verify</c> found.</summary>

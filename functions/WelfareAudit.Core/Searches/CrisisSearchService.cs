@@ -27,9 +27,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var entry = CrisisSearchValidator.Validate(draft, time.GetUtcNow());
         var index = await indexer.IndexAsync(entry.ClientRef, cancellationToken);
         var logged = new SearchLogged(Guid.NewGuid(), entry, index);
-        var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, logged.Id,
-            existing => existing is null ? logged : throw new ConflictException("A search with this id exists."), idempotency, cancellationToken);
-        return result!;
+        return await ledger.AppendNewSearchAsync(caller.ObjectId, caller.ObjectId, logged, idempotency, cancellationToken);
     }
 
     public async Task<AppendResult> SetNextSessionAsync(Caller caller, Guid searchId, NextSessionDraft? draft, CancellationToken cancellationToken)

@@ -45,7 +45,7 @@ public static class ClientPrincipal
                 {
                     objectId ??= claim.Value;
                 }
-                else if ((claim.Type == roleType || claim.Type == "roles") && Enum.TryParse<Role>(claim.Value, ignoreCase: false, out var role) && Enum.IsDefined(role))
+                else if ((claim.Type == roleType || claim.Type == "roles") && claim.Value.All(char.IsAsciiLetter) && Enum.TryParse<Role>(claim.Value, ignoreCase: false, out var role))
                 {
                     roles.Add(role);
                 }

@@ -22,6 +22,11 @@ public static class RowKeys
     }
 
     public const string IdempotencyPrefix = "idem-";
+    public const string LeasePrefix = "lease-";
+
+    public static string Lease(string name) =>
+        name.Length is > 0 and <= 64 && name.All(char.IsAsciiLetterOrDigit) ? LeasePrefix + name : throw new ArgumentException("A lease name is 1-64 ASCII letters or digits.", nameof(name));
+
 
     /// <summary>The row recording an idempotent append; <paramref name="keyHash"/> is lower-case hex.</summary>
     public static string Idempotency(string keyHash) =>

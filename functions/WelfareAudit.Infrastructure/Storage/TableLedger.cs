@@ -27,6 +27,7 @@ public sealed partial class TableLedger : ILedger
     private readonly ResiliencePipeline _appendPipeline;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HeadState> _heads = new(StringComparer.Ordinal);
     private readonly Lock _tableLock = new();
     private Task? _tableReady;
 
@@ -66,7 +67,15 @@ public sealed partial class TableLedger : ILedger
     public Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken) =>
         AppendAsync(ledgerId, actor, searchId, decide, null, cancellationToken);
 
-    public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    public Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
+        AppendCoreAsync(ledgerId, actor, searchId, decide, idempotency, newSearch: false, cancellationToken);
+
+    public async Task<AppendResult> AppendNewSearchAsync(string ledgerId, string actor, SearchLogged logged, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
+        (await AppendCoreAsync(ledgerId, actor, logged.Id,
+            existing => existing is null ? logged : throw new InvalidOperationException("A search with this id exists."),
+            idempotency, newSearch: true, cancellationToken))!;
+
+    private async Task<AppendResult?> AppendCoreAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, bool newSearch, CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -78,8 +87,9 @@ public sealed partial class TableLedger : ILedger
         await gate.WaitAsync(cancellationToken);
         try
         {
+            var attempt = 0;
             return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, ct), cancellationToken));
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, optimistic: attempt++ == 0, newSearch, ct), cancellationToken));
         }
         finally
         {
@@ -87,23 +97,34 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
-    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken ct)
+    /// <summary>
+    /// One attempt. The first attempt is optimistic: it trusts this process's cached head, does not look
+    /// for an idempotency row, and does not read the projection of a brand-new search; the transaction
+    /// checks all three (head ETag, Add of the idempotency and projection rows), so a wrong guess costs a
+    /// failed transaction, after which every later attempt reads everything afresh.
+    /// </summary>
+    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide,
+        IdempotencyClaim? idempotency, bool optimistic, bool newSearch, CancellationToken ct)
     {
         // An idempotent retry: the original append and its idempotency row committed together.
-        if (idempotency is not null && await GetEntityOrNullAsync(ledgerId, RowKeys.Idempotency(idempotency.KeyHash), ct) is { } done)
+        if (idempotency is not null && !optimistic && await ReplayAsync(ledgerId, idempotency, ct) is { } replay)
         {
-            if (!string.Equals(done.GetString("RequestHash"), idempotency.RequestHash, StringComparison.Ordinal))
-            {
-                throw new IdempotencyConflictException();
-            }
-            return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
-                done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+            return replay;
         }
 
         // Head first, then the projection: a projection read after the head can only be newer, and
         // then the head's ETag check fails and we retry; never the other way round.
-        var head = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
-        var projectionRow = searchId is null ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
+        HeadState? head;
+        if (optimistic && _heads.TryGetValue(ledgerId, out var cached))
+        {
+            head = cached;
+        }
+        else
+        {
+            var headRow = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
+            head = headRow is null ? null : new HeadState(headRow.GetInt64("Seq") ?? 0, headRow.GetString("Hash"), headRow.ETag);
+        }
+        var projectionRow = searchId is null || (optimistic && newSearch) ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
         var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
 
         var evt = decide(projection);
@@ -116,8 +137,8 @@ public sealed partial class TableLedger : ILedger
             throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
         }
 
-        var sequence = (head?.GetInt64("Seq") ?? 0) + 1;
-        var prevHash = head?.GetString("Hash") ?? ChainHash.ToHex(ChainHash.Genesis);
+        var sequence = (head?.Sequence ?? 0) + 1;
+        var prevHash = head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis);
         var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
         var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
 
@@ -153,17 +174,49 @@ public sealed partial class TableLedger : ILedger
         }
         TableLimits.Check(actions);
 
+        Response<IReadOnlyList<Response>> committed;
         try
         {
-            await _table.SubmitTransactionAsync(actions, ct);
+            committed = await _table.SubmitTransactionAsync(actions, ct);
         }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
+            _heads.TryRemove(ledgerId, out _);
+            if (idempotency is not null && await ReplayAsync(ledgerId, idempotency, ct) is { } original)
+            {
+                return original;
+            }
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
+        }
+        var headETag = committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null;
+        if (headETag is { } etag)
+        {
+            _heads[ledgerId] = new HeadState(sequence, sealedEvent.Hash, etag);
+        }
+        else
+        {
+            _heads.TryRemove(ledgerId, out _);
         }
         Log.Appended(_logger, ledgerId, sequence, evt.Type);
         return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt, evt.SearchId);
     }
+
+    private async Task<AppendResult?> ReplayAsync(string ledgerId, IdempotencyClaim idempotency, CancellationToken ct)
+    {
+        if (await GetEntityOrNullAsync(ledgerId, RowKeys.Idempotency(idempotency.KeyHash), ct) is not { } done)
+        {
+            return null;
+        }
+        if (!string.Equals(done.GetString("RequestHash"), idempotency.RequestHash, StringComparison.Ordinal))
+        {
+            throw new IdempotencyConflictException();
+        }
+        return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
+            done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+    }
+
+    /// <summary>The head as this process last wrote it; its ETag makes a stale copy harmless.</summary>
+    private sealed record HeadState(long Sequence, string Hash, ETag ETag);
 
     public async Task<LedgerHead?> GetHeadAsync(string ledgerId, CancellationToken cancellationToken)
     {
@@ -237,6 +290,58 @@ public sealed partial class TableLedger : ILedger
         {
             yield return row;
         }
+    }
+
+    public async Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await EnsureTableAsync(cancellationToken);
+        return await Guard(() => _readPipeline.ExecuteAsync(async ct =>
+        {
+            var now = _time.GetUtcNow();
+            var lease = new TableEntity(ledgerId, RowKeys.Lease(name)) { ["Holder"] = holder, ["Until"] = Timestamps.ToText(now + duration) };
+            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
+            try
+            {
+                if (current is null)
+                {
+                    await _table.AddEntityAsync(lease, ct);
+                    return true;
+                }
+                var expired = !Timestamps.TryParse(current.GetString("Until"), out var until) || until <= now;
+                if (!expired && current.GetString("Holder") != holder)
+                {
+                    return false;
+                }
+                await _table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                return false;
+            }
+        }, cancellationToken));
+    }
+
+    public async Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await Guard(() => _readPipeline.ExecuteAsync(async ct =>
+        {
+            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
+            if (current is not null && current.GetString("Holder") == holder)
+            {
+                try
+                {
+                    await _table.DeleteEntityAsync(ledgerId, RowKeys.Lease(name), current.ETag, ct);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    // Taken over or gone: nothing to give back.
+                }
+            }
+            return true;
+        }, cancellationToken));
     }
 
     public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>

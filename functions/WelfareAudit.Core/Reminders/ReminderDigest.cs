@@ -1,0 +1,71 @@
+using System.Globalization;
+using WelfareAudit.Core.Searches;
+
+namespace WelfareAudit.Core.Reminders;
+
+/// <summary>One line of a digest: an opaque reference and times, never client data.</summary>
+public sealed record DigestItem(string Reference, string Kind, DateTimeOffset? SessionAt, string? SessionAtLocal);
+
+/// <summary>
+/// What one recipient gets in one sweep on one channel: every due item, digested. It is built from
+/// projections only (ids, times, status), so it cannot carry client codes, justifications or notes.
+/// </summary>
+public sealed record ReminderDigest(ReminderAudience Audience, string? TherapistId, IReadOnlyList<DigestItem> Items, Uri? Link)
+{
+    public string Subject => Audience == ReminderAudience.Supervisors
+        ? $"WelfareAudit: {Items.Count} crisis search(es) still not discussed with the client"
+        : $"WelfareAudit: {Items.Count} reminder(s) to discuss a crisis search at the next session";
+
+    /// <summary>The plain-text body shared by email and webhook.</summary>
+    public string Text()
+    {
+        var lines = new List<string>
+        {
+            Audience == ReminderAudience.Supervisors
+                ? "These crisis searches were not discussed with the client in time:"
+                : "You promised to discuss these crisis searches with the client at the next session:",
+            "",
+        };
+        foreach (var item in Items)
+        {
+            lines.Add($"- {item.Reference}: {Describe(item)}");
+        }
+        lines.Add("");
+        lines.Add(Link is null ? "Open WelfareAudit and sign in to see the details." : $"Sign in to see the details: {Link}");
+        lines.Add("This message deliberately contains no client information.");
+        return string.Join("\n", lines);
+    }
+
+    private static string Describe(DigestItem item) => item.Kind switch
+    {
+        ReminderPlanner.SessionMorning => $"session today at {item.SessionAtLocal}",
+        ReminderPlanner.BeforeSession => $"session soon, at {item.SessionAtLocal}",
+        ReminderPlanner.SetNextSession => "no next session set yet: please set it",
+        ReminderPlanner.Overdue => $"the session on {item.SessionAtLocal} has passed and no discussion is recorded",
+        ReminderPlanner.Escalation => item.SessionAt is null ? "no session set and no discussion recorded" : $"session on {item.SessionAtLocal} passed without a recorded discussion",
+        _ => item.Kind,
+    };
+
+    public static ReminderDigest Create(ReminderAudience audience, string? therapistId, IEnumerable<DueReminder> due, ReminderPolicy policy, Uri? link)
+    {
+        var zone = policy.Zone();
+        var items = due
+            .OrderBy(d => d.SessionAt ?? DateTimeOffset.MaxValue)
+            .Select(d => new DigestItem(
+                SearchStatusText.Reference(d.Search.SearchId),
+                d.Kind,
+                d.SessionAt,
+                d.SessionAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " (" + policy.TimeZone + ")" : null))
+            .ToList();
+        return new ReminderDigest(audience, therapistId, items, link);
+    }
+}
+
+/// <summary>A way to deliver a digest (email, webhook). Throws when delivery failed, so nothing is recorded.</summary>
+public interface IReminderChannel
+{
+    /// <summary>The channel name recorded in <c>ReminderSent</c> and in reminder keys.</summary>
+    string Name { get; }
+
+    Task SendAsync(ReminderDigest digest, CancellationToken cancellationToken);
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+
+namespace WelfareAudit.Core.Reminders;
+
+public sealed class ReminderOptions
+{
+    public ReminderPolicy Policy { get; set; } = new();
+
+    /// <summary>The phone page, linked from every reminder.</summary>
+    public Uri? PhoneLink { get; set; }
+
+    /// <summary>How long one sweep may hold a ledger's reminder lease.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>What one sweep did (counts only).</summary>
+public sealed record SweepResult(int Ledgers, int Due, int Sent, int Recorded, int FailedDigests, int SkippedLedgers);
+
+/// <summary>Delivery failed for some digests; they were not recorded and the next sweep retries them.</summary>
+public sealed class ReminderDeliveryException(int failed) : Exception($"{failed} reminder digest(s) could not be delivered; the next sweep retries them.");
+
+/// <summary>
+/// The reminder job, run by the timer function and the local host alike. For each ledger with due
+/// reminders it takes the ledger's reminder lease (so duplicate firings and racing instances do not both
+/// send), sends one digest per recipient and channel, and records each delivered reminder as
+/// <c>ReminderSent</c>. A failed delivery is not recorded and is retried by the next sweep; the sweep
+/// then fails, so the platform sees the failure.
+/// </summary>
+public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderChannel> channels, ReminderOptions options, TimeProvider time, ILogger<ReminderSweep> logger)
+{
+    public const string Actor = "reminder-sweep";
+    private const string LeaseName = "reminders";
+
+    public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var channelList = channels.ToList();
+        var names = channelList.Select(c => c.Name).ToList();
+        var holder = Guid.NewGuid().ToString("N");
+        var leased = new List<string>();
+        var due = new List<DueReminder>();
+        int ledgers = 0, skipped = 0, sent = 0, recorded = 0, failed = 0;
+        try
+        {
+            await foreach (var ledgerId in ledger.ListLedgersAsync(cancellationToken))
+            {
+                ledgers++;
+                if ((await DueInAsync(ledgerId, names, cancellationToken)).Count == 0)
+                {
+                    continue;
+                }
+                if (!await ledger.TryAcquireLeaseAsync(ledgerId, LeaseName, holder, options.LeaseDuration, cancellationToken))
+                {
+                    skipped++;
+                    continue;
+                }
+                leased.Add(ledgerId);
+                // Decide again under the lease: a sweep that just finished may have sent them.
+                due.AddRange(await DueInAsync(ledgerId, names, cancellationToken));
+            }
+
+            var groups = due.GroupBy(d => (d.Channel, d.Audience, Therapist: d.Audience == ReminderAudience.Therapist ? d.Search.LedgerId : null));
+            foreach (var group in groups)
+            {
+                var channel = channelList.First(c => c.Name == group.Key.Channel);
+                var digest = ReminderDigest.Create(group.Key.Audience, group.Key.Therapist, group, options.Policy, options.PhoneLink);
+                try
+                {
+                    await channel.SendAsync(digest, cancellationToken);
+                    sent++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failed++;
+                    Log.DeliveryFailed(logger, channel.Name, group.Count(), e.GetType().Name);
+                    continue;
+                }
+                foreach (var item in group)
+                {
+                    var result = await ledger.AppendAsync(item.Search.LedgerId, Actor, item.Search.SearchId, current =>
+                        current is null || current.State != SearchState.AwaitingDiscussion || current.RemindersSent.Contains(item.Key, StringComparer.Ordinal)
+                            ? null
+                            : new ReminderSent(item.Search.SearchId, item.Kind, item.Key, item.SessionAt, item.Channel),
+                        cancellationToken);
+                    recorded += result is null ? 0 : 1;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var ledgerId in leased)
+            {
+                await ledger.ReleaseLeaseAsync(ledgerId, LeaseName, holder, CancellationToken.None);
+            }
+        }
+
+        var summary = new SweepResult(ledgers, due.Count, sent, recorded, failed, skipped);
+        Log.Swept(logger, summary.Ledgers, summary.Due, summary.Sent, summary.Recorded, summary.FailedDigests, summary.SkippedLedgers);
+        return failed > 0 ? throw new ReminderDeliveryException(failed) : summary;
+    }
+
+    private async Task<IReadOnlyList<DueReminder>> DueInAsync(string ledgerId, IReadOnlyCollection<string> channelNames, CancellationToken ct)
+    {
+        var searches = new List<SearchProjection>();
+        await foreach (var s in ledger.ListSearchesAsync(ledgerId, ct))
+        {
+            if (s.State == SearchState.AwaitingDiscussion)
+            {
+                searches.Add(s);
+            }
+        }
+        return ReminderPlanner.Due(searches, time.GetUtcNow(), options.Policy, channelNames);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Reminder delivery over {Channel} failed for {Items} item(s): {ExceptionType}; not recorded, the next sweep retries")]
+        public static partial void DeliveryFailed(ILogger logger, string channel, int items, string exceptionType);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Reminder sweep: {Ledgers} ledgers, {Due} due, {Sent} digests sent, {Recorded} recorded, {Failed} failed, {Skipped} ledgers leased by another sweep")]
+        public static partial void Swept(ILogger logger, int ledgers, int due, int sent, int recorded, int failed, int skipped);
+    }
+}

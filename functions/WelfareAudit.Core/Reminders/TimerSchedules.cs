@@ -1,0 +1,13 @@
+namespace WelfareAudit.Core.Reminders;
+
+/// <summary>
+/// The timer functions' schedules: app settings holding NCRONTAB expressions (six fields, with seconds),
+/// as the Functions timer trigger reads them, and the defaults the local host falls back to.
+/// </summary>
+public static class TimerSchedules
+{
+    public const string ReminderSweepName = "ReminderSweep";
+    public const string ReminderSweepSetting = "REMINDER_SCHEDULE";
+    public const string ReminderSweepTrigger = "%" + ReminderSweepSetting + "%";
+    public const string ReminderSweepDefault = "0 */15 * * * *";
+}

@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using Polly;
+using WelfareAudit.Core.Reminders;
+
+namespace WelfareAudit.Infrastructure.Reminders;
+
+/// <summary>
+/// A JSON POST to an incoming webhook (Teams, Slack, ntfy, or your own). The payload has a top-level
+/// <c>text</c> (what Slack and Teams incoming webhooks display) and the structured items; no client data.
+/// </summary>
+public sealed class WebhookReminderChannel(ReminderSettings settings, IHttpClientFactory clients, TimeProvider time) : IReminderChannel
+{
+    public const string HttpClientName = "WelfareAudit.Webhook";
+
+    private readonly ResiliencePipeline _pipeline = DeliveryPipeline.Create(settings.Delivery, time);
+
+    public string Name => "webhook";
+
+    public async Task SendAsync(ReminderDigest digest, CancellationToken cancellationToken)
+    {
+        var payload = new
+        {
+            title = digest.Subject,
+            text = digest.Subject + "\n\n" + digest.Text(),
+            audience = digest.Audience == ReminderAudience.Supervisors ? "supervisors" : "therapist",
+            count = digest.Items.Count,
+            items = digest.Items.Select(i => new { reference = i.Reference, kind = i.Kind, sessionAt = i.SessionAt }),
+            link = digest.Link,
+        };
+        await _pipeline.ExecuteAsync(async ct =>
+        {
+            var client = clients.CreateClient(HttpClientName);
+            using var response = await client.PostAsJsonAsync(settings.Webhook.Url, payload, ct);
+            response.EnsureSuccessStatusCode();
+        }, cancellationToken);
+    }
+}

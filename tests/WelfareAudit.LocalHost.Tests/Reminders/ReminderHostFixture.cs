@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Builder;
+using WelfareAudit.LocalHost;
+using WelfareAudit.Testing;
+
+namespace WelfareAudit.LocalHost.Tests.Reminders;
+
+/// <summary>
+/// The local host with reminders wired to a real SMTP server (smtp4dev) and a loopback webhook, over a
+/// real Azurite. Schedules are off: the tests run the sweep through the admin API, as a person would.
+/// </summary>
+public sealed class ReminderHostFixture : IAsyncLifetime
+{
+    public const string TherapistEmail = "therapist@practice.test";
+    public const string SupervisorEmail = "supervisor@practice.test";
+    public const string PhoneLink = "https://welfareaudit.practice.test/";
+
+    private WebApplication? _app;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public Smtp4devServer Smtp { get; private set; } = null!;
+
+    public WebhookReceiver Webhook { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var azurite = AzuriteServer.StartAsync();
+        var smtp = Smtp4devServer.StartAsync();
+        Webhook = await WebhookReceiver.StartAsync();
+        Azurite = await azurite;
+        Smtp = await smtp;
+        var port = FreePort.Next();
+        _app = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-rem-").FullName, "keys.json"),
+            ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+            ["WelfareAudit:Reminders:PhoneLink"] = PhoneLink,
+            ["WelfareAudit:Reminders:Policy:TimeZone"] = "Europe/London",
+            ["WelfareAudit:Reminders:Smtp:Host"] = "127.0.0.1",
+            ["WelfareAudit:Reminders:Smtp:Port"] = Smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["WelfareAudit:Reminders:Smtp:Security"] = "None",
+            ["WelfareAudit:Reminders:Smtp:From"] = "welfareaudit@practice.test",
+            ["WelfareAudit:Reminders:DefaultTherapistEmail"] = TherapistEmail,
+            ["WelfareAudit:Reminders:SupervisorEmails:0"] = SupervisorEmail,
+            ["WelfareAudit:Reminders:Webhook:Url"] = Webhook.Url.ToString(),
+            ["WelfareAudit:Reminders:Delivery:Attempts"] = "2",
+            ["WelfareAudit:Reminders:Delivery:InitialDelay"] = "00:00:00.050",
+            ["WelfareAudit:Reminders:Delivery:AttemptTimeout"] = "00:00:05",
+            ["WelfareAudit:Reminders:Delivery:BreakDuration"] = "00:00:01",
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await Webhook.DisposeAsync();
+        await Smtp.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>Stops smtp4dev and starts it again on the same SMTP port (an SMTP outage and its end).</summary>
+    public async Task RestartSmtpAsync(Func<Task> whileDown)
+    {
+        var port = Smtp.SmtpPort;
+        await Smtp.DisposeAsync();
+        await whileDown();
+        Smtp = await Smtp4devServer.StartAsync(port);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReminderHostCollection : ICollectionFixture<ReminderHostFixture>
+{
+    public const string Name = "ReminderHost";
+}
