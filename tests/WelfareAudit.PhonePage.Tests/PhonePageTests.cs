@@ -393,4 +393,44 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         using var api = host.Api(therapist);
         Assert.Empty(await ServerItemsAsync(api, "all"));
     }
+    [Fact]
+    public async Task Keyboard_EveryTabStopShowsVisibleFocus_AndTheFormCanBeSentWithEnter()
+    {
+        var therapist = NewTherapist();
+        var clientRef = NewClientRef("KEY");
+        await using var context = await host.PhoneAsync(therapist);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion.");
+
+        // Walk the first 40 tab stops: each one is a real control and draws a focus outline.
+        var seen = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var stop = await page.EvaluateAsync<string>(
+                """
+                () => {
+                  const e = document.activeElement;
+                  if (!e || e === document.body) { return 'body'; }
+                  const s = getComputedStyle(e);
+                  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+                  return `${e.tagName.toLowerCase()}#${e.id || e.getAttribute('data-testid') || e.textContent.trim().slice(0, 20)}${visible ? '' : ' (NO VISIBLE FOCUS)'}`;
+                }
+                """);
+            seen.Add(stop);
+        }
+        output.WriteLine(string.Join(Environment.NewLine, seen));
+        Assert.DoesNotContain(seen, s => s.Contains("NO VISIBLE FOCUS", StringComparison.Ordinal));
+        Assert.Contains(seen, s => s.StartsWith("a#", StringComparison.Ordinal));            // the skip link comes first
+        Assert.Contains("input#clientRef", seen);
+        Assert.Contains(seen, s => s.Contains("save", StringComparison.Ordinal));
+
+        // Fill it, then send it from the keyboard: Enter in a text field submits the form.
+        await FillMinimumAsync(page, clientRef);
+        await page.GetByLabel("Client code").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("save-result")).ToContainTextAsync("Search saved");
+        await Expect(page.GetByTestId("save-result")).ToBeFocusedAsync();
+    }
 }
