@@ -70,7 +70,7 @@ try
 
         var id = Guid.NewGuid();
         sw.Restart();
-        await ledger.AppendAsync(ledgerId, "bench", id, _ => new SearchLogged(id, entry, index), default);
+        await ledger.AppendNewSearchAsync(ledgerId, "bench", new SearchLogged(id, entry, index), null, default);
         Record(append, sw, warm);
     }
 

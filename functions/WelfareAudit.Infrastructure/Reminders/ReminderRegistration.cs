@@ -11,6 +11,20 @@ public static class ReminderRegistration
     public static IServiceCollection AddWelfareAuditReminders(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection(ReminderSettings.SectionName).Get<ReminderSettings>() ?? new ReminderSettings();
+        // Deployments pass unused settings as empty strings: empty means "not configured".
+        if (string.IsNullOrEmpty(settings.Webhook.Url?.OriginalString))
+        {
+            settings.Webhook.Url = null;
+        }
+        if (string.IsNullOrEmpty(settings.PhoneLink?.OriginalString))
+        {
+            settings.PhoneLink = null;
+        }
+        settings.SupervisorEmails.RemoveAll(string.IsNullOrWhiteSpace);
+        if (string.IsNullOrWhiteSpace(settings.DefaultTherapistEmail))
+        {
+            settings.DefaultTherapistEmail = null;
+        }
         Validate(settings);
         services.TryAddSingleton(settings);
         services.TryAddSingleton(settings.ToOptions());
