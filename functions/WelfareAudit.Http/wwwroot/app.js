@@ -1,0 +1,940 @@
+// WelfareAudit phone page. Plain JS, no build step, no dependencies; CSP-friendly (no inline code or styles,
+// nothing is ever inserted as HTML: every server or user text goes through textContent).
+//
+// Privacy rule: nothing about a client is kept in browser storage, except the queue of searches that could
+// not be sent yet (offline). An item leaves the queue as soon as the server accepted it (201) or refused it
+// for good (a 4xx other than 401/408/409/425/429); a refused item is shown to the user and kept in memory only
+// so it can be loaded back into the form and fixed.
+(() => {
+  'use strict';
+
+  const API = 'api/searches';             // resolved against the page: /api/searches
+  const QUEUE_KEY = 'welfareaudit.unsent.v1';
+  const RETRY_INTERVAL_MS = 5000;
+  const REQUEST_TIMEOUT_MS = 20000;
+  const MAX_BACKOFF_MS = 60000;
+
+  // Statuses after which the same request may succeed later: keep the item and retry with the same key.
+  // 401 is kept too (a signed-out phone must not lose a crisis log); the user is asked to sign in again.
+  const RETRYABLE = new Set([401, 408, 409, 425, 429]);
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+  // ---------------------------------------------------------------- small helpers
+
+  function pad(n) { return String(n).padStart(2, '0'); }
+
+  /** A Date as the value of an <input type="datetime-local"> in the phone's local time. */
+  function toLocalInput(date) {
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  }
+
+  /** The value of a datetime-local input (local time) as ISO 8601 UTC, or null when empty/invalid. */
+  function fromLocalInput(value) {
+    if (!value) { return null; }
+    const d = new Date(value);            // a date-time without offset is local time
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+
+  const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  function formatTime(iso) {
+    if (!iso) { return ''; }
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? String(iso) : dateFormat.format(d);
+  }
+
+  function newIdempotencyKey() {
+    if (window.crypto && typeof crypto.randomUUID === 'function') { return crypto.randomUUID(); }
+    const b = crypto.getRandomValues(new Uint8Array(16));   // RFC 4122 v4 from a CSPRNG
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function timeoutSignal(ms) {
+    if (typeof AbortSignal !== 'undefined' && typeof AbortSignal.timeout === 'function') { return AbortSignal.timeout(ms); }
+    const c = new AbortController();
+    setTimeout(() => c.abort(), ms);
+    return c.signal;
+  }
+
+  function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
+  const announcer = $('#announcer');
+  let announceTimer = 0;
+  /** Says something to screen readers (assertive); repeated messages are announced again. */
+  function announce(message) {
+    clearTimeout(announceTimer);
+    announcer.textContent = '';
+    announceTimer = setTimeout(() => { announcer.textContent = message; }, 60);
+  }
+
+  function capitalize(s) { return s ? s.charAt(0).toUpperCase() + s.slice(1) : s; }
+
+  // ---------------------------------------------------------------- HTTP
+
+  const JSON_HEADERS = { 'Content-Type': 'application/json', 'Accept': 'application/json, application/problem+json' };
+
+  async function readProblem(res) {
+    let body = null;
+    try {
+      const type = res.headers.get('content-type') || '';
+      if (type.includes('json')) { body = await res.json(); }
+    } catch { body = null; }
+    const errors = body && body.errors && typeof body.errors === 'object' ? body.errors : null;
+    return {
+      status: res.status,
+      title: body && typeof body.title === 'string' ? body.title : '',
+      detail: body && typeof body.detail === 'string' ? body.detail : '',
+      errors,
+      retryAfter: parseRetryAfter(res.headers.get('retry-after')),
+    };
+  }
+
+  function parseRetryAfter(value) {
+    if (!value) { return 0; }
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) { return Math.max(0, seconds * 1000); }
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+  }
+
+  const GENERIC = {
+    400: 'Some fields need attention.',
+    401: 'You are signed out. Reload the page to sign in again.',
+    403: 'You are not allowed to do this.',
+    404: 'Not found. It may belong to another account.',
+    409: 'This was changed at the same moment elsewhere. Please try again.',
+    413: 'Too much text. Please shorten the longest fields.',
+    415: 'The request format was not accepted.',
+    422: 'This conflicts with an earlier submission that used the same key.',
+    429: 'Too many requests. Please wait a moment.',
+    503: 'The service is temporarily unavailable.',
+  };
+
+  function describeProblem(p) {
+    if (p.detail) { return p.detail; }
+    if (p.title) { return p.title; }
+    return GENERIC[p.status] || `The server answered with status ${p.status}.`;
+  }
+
+  /**
+   * Sends one request and classifies the outcome:
+   * ok (2xx) | retry (network failure, timeout, 5xx, 408/409/425/429) | auth (401) | invalid (400 with field errors) | rejected (other 4xx).
+   */
+  async function request(method, url, body, idempotencyKey) {
+    const headers = Object.assign({}, JSON_HEADERS);
+    if (idempotencyKey) { headers['Idempotency-Key'] = idempotencyKey; }
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        redirect: 'follow',
+        signal: timeoutSignal(REQUEST_TIMEOUT_MS),
+      });
+    } catch {
+      return { kind: 'retry', network: true, problem: null };
+    }
+    if (res.ok) {
+      let data = null;
+      try { data = await res.json(); } catch { data = null; }
+      return { kind: 'ok', status: res.status, data };
+    }
+    const problem = await readProblem(res);
+    if (res.status === 401) { return { kind: 'auth', problem }; }
+    if (res.status >= 500 || RETRYABLE.has(res.status)) { return { kind: 'retry', network: false, problem }; }
+    if (res.status === 400 && problem.errors && Object.keys(problem.errors).length > 0) { return { kind: 'invalid', problem }; }
+    return { kind: 'rejected', problem };
+  }
+
+  async function getJson(url) {
+    let res;
+    try {
+      res = await fetch(url, { headers: { Accept: 'application/json, application/problem+json' }, cache: 'no-store', credentials: 'same-origin', signal: timeoutSignal(REQUEST_TIMEOUT_MS) });
+    } catch {
+      return { ok: false, network: true };
+    }
+    if (!res.ok) { return { ok: false, problem: await readProblem(res) }; }
+    try { return { ok: true, data: await res.json() }; } catch { return { ok: false, problem: { status: res.status, detail: 'The server sent an unreadable answer.' } }; }
+  }
+
+  // ---------------------------------------------------------------- field errors (shared by every form)
+
+  function normalizeMessages(value) {
+    if (Array.isArray(value)) { return value.map(String); }
+    if (value == null) { return []; }
+    return [String(value)];
+  }
+
+  /** Finds the control for a camelCase JSON path, falling back to its nearest parent path (a[0].b -> a[0] -> a). */
+  function findTarget(form, path) {
+    let p = String(path || '').replace(/^\$\.?/, '');
+    while (p) {
+      const el = form.querySelector(`[data-field="${CSS.escape(p)}" i]`);
+      if (el) { return { el, matched: p }; }
+      const next = p.replace(/(\[\d+\]|\.[^.[\]]+)$/, '');
+      if (next === p) { break; }
+      p = next;
+    }
+    return { el: null, matched: '' };
+  }
+
+  function labelText(el) {
+    let text = '';
+    if (el.tagName === 'FIELDSET') {
+      const legend = el.querySelector('legend');
+      text = legend ? legend.textContent : '';
+    } else if (el.labels && el.labels.length) {
+      text = el.labels[0].textContent;
+    }
+    text = text.replace(/\b(required|at least one)\b/gi, '').replace(/^\s*\d+\s+/, '').replace(/\s+/g, ' ').trim();
+    // A control inside a repeated group (an attempt) is named with its group: "Attempt 2, channel tried".
+    const group = el.tagName === 'FIELDSET' ? null : el.closest('fieldset.attempt');
+    if (group) {
+      const legend = group.querySelector('legend');
+      if (legend) { text = `${legend.textContent.trim()}, ${text.charAt(0).toLowerCase()}${text.slice(1)}`; }
+    }
+    return text;
+  }
+
+  function addDescribedBy(el, id) {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    if (!ids.includes(id)) { ids.push(id); }
+    el.setAttribute('aria-describedby', ids.join(' '));
+  }
+
+  function removeDescribedBy(el, id) {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(x => x && x !== id);
+    if (ids.length) { el.setAttribute('aria-describedby', ids.join(' ')); } else { el.removeAttribute('aria-describedby'); }
+  }
+
+  function clearErrors(form, summary) {
+    for (const p of $$('.field-error', form)) {
+      const owner = p.dataset.owner ? document.getElementById(p.dataset.owner) : null;
+      if (owner) {
+        removeDescribedBy(owner, p.id);
+        owner.removeAttribute('aria-invalid');
+      }
+      p.remove();
+    }
+    for (const el of $$('[aria-invalid]', form)) { el.removeAttribute('aria-invalid'); }
+    if (summary) {
+      summary.hidden = true;
+      $('ul', summary).replaceChildren();
+    }
+  }
+
+  let fieldErrorSeq = 0;
+  function errorElementFor(el) {
+    if (!el.id) { el.id = `ctl-${++fieldErrorSeq}`; }
+    const id = `${el.id}-error`;
+    let p = document.getElementById(id);
+    if (!p) {
+      p = document.createElement('p');
+      p.id = id;
+      p.className = 'field-error';
+      p.dataset.owner = el.id;
+      p.setAttribute('data-testid', 'field-error');
+      if (el.tagName === 'FIELDSET') {
+        const legend = el.querySelector(':scope > legend');
+        const hint = legend && legend.nextElementSibling && legend.nextElementSibling.classList.contains('hint') ? legend.nextElementSibling : null;
+        (hint || legend).after(p);
+      } else {
+        const anchor = el.closest('.inline-input') || el;
+        anchor.before(p);                // between the label/hint and the control, right next to it
+      }
+      addDescribedBy(el, id);
+    }
+    return p;
+  }
+
+  function focusTarget(el) {
+    const details = el.closest('details');
+    if (details && !details.open) { details.open = true; }
+    let target = el;
+    if (el.tagName === 'FIELDSET') {
+      target = el.querySelector('input, select, textarea, button') || el;
+      if (target === el) { el.setAttribute('tabindex', '-1'); }
+    }
+    target.focus();
+    target.scrollIntoView({ block: 'center' });
+  }
+
+  /**
+   * Shows errors keyed by camelCase JSON path next to their fields, and a summary with links.
+   * Paths without a matching field appear in the summary only.
+   */
+  function showErrors(form, summary, errors, intro) {
+    clearErrors(form, summary);
+    const list = summary ? $('ul', summary) : null;
+    let count = 0;
+    let first = null;
+    for (const [path, value] of Object.entries(errors || {})) {
+      for (const raw of normalizeMessages(value)) {
+        count++;
+        const { el, matched } = findTarget(form, path);
+        let message = capitalize(raw);
+        if (el && matched.toLowerCase() !== String(path).replace(/^\$\.?/, '').toLowerCase()) {
+          const rest = String(path).slice(String(path).toLowerCase().indexOf(matched.toLowerCase()) + matched.length);
+          const index = /^\[(\d+)\]/.exec(rest);
+          if (index) { message = `Item ${Number(index[1]) + 1}: ${raw}`; }
+        }
+        if (el) {
+          const p = errorElementFor(el);
+          const span = document.createElement('span');
+          span.textContent = p.textContent ? ` ${message}` : message;
+          p.append(span);
+          el.setAttribute('aria-invalid', 'true');
+          if (el.tagName === 'FIELDSET') {
+            for (const c of $$('input, select, textarea', el)) {
+              if (!c.value || c.type === 'checkbox') { c.setAttribute('aria-invalid', 'true'); }
+            }
+          }
+          const details = el.closest('details');
+          if (details) { details.open = true; }
+          if (!first) { first = el; }
+        }
+        if (list) {
+          const li = document.createElement('li');
+          const label = el ? labelText(el) : '';
+          const text = label ? `${label} — ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message;
+          if (el) {
+            const a = document.createElement('a');
+            a.href = `#${el.id}`;
+            a.textContent = text;
+            a.addEventListener('click', e => { e.preventDefault(); focusTarget(el); });
+            li.append(a);
+          } else {
+            li.textContent = path && path !== '$' ? `${path}: ${message}` : message;
+          }
+          list.append(li);
+        }
+      }
+    }
+    if (summary) {
+      if (intro) {
+        const li = document.createElement('li');
+        li.textContent = intro;
+        list.prepend(li);
+      }
+      summary.hidden = count === 0 && !intro;
+      if (!summary.hidden) {
+        summary.focus();
+        summary.scrollIntoView({ block: 'start' });
+      }
+    } else if (first) {
+      focusTarget(first);
+    }
+    announce(count === 1 ? 'There is 1 problem with the form.' : `There are ${count} problems with the form.`);
+    return count;
+  }
+
+  // ---------------------------------------------------------------- the search form
+
+  const form = $('#search-form');
+  const formErrors = $('#form-errors');
+  const saveButton = $('#save');
+  const saveResult = $('#save-result');
+  const attemptsEl = $('#attempts');
+  const attemptTemplate = $('#attempt-template');
+  let attemptSeq = 0;
+
+  function attemptRows() { return $$('.attempt', attemptsEl); }
+
+  function addAttempt(values, focus) {
+    const frag = attemptTemplate.content.cloneNode(true);
+    const fs = $('fieldset', frag);
+    const uid = ++attemptSeq;
+    const channel = $('.attempt-channel', fs);
+    const at = $('.attempt-at', fs);
+    fs.id = `attempt-${uid}`;
+    channel.id = `attempt-${uid}-channel`;
+    at.id = `attempt-${uid}-at`;
+    $('.attempt-channel-label', fs).htmlFor = channel.id;
+    $('.attempt-at-label', fs).htmlFor = at.id;
+    if (values) {
+      channel.value = values.channel || '';
+      at.value = values.at ? toLocalInput(new Date(values.at)) : '';
+    }
+    $('.attempt-remove', fs).addEventListener('click', () => removeAttempt(fs));
+    attemptsEl.append(fs);
+    renumberAttempts();
+    if (focus) { channel.focus(); }
+  }
+
+  function removeAttempt(fs) {
+    const rows = attemptRows();
+    if (rows.length <= 1) { return; }
+    const index = rows.indexOf(fs);
+    fs.remove();
+    renumberAttempts();
+    const remaining = attemptRows();
+    const next = remaining[Math.min(index, remaining.length - 1)];
+    $('.attempt-channel', next).focus();
+    announce(`Attempt removed. ${plural(remaining.length, 'attempt', 'attempts')} left.`);
+  }
+
+  function renumberAttempts() {
+    const rows = attemptRows();
+    rows.forEach((fs, i) => {
+      const n = i + 1;
+      $('.attempt-legend', fs).textContent = `Attempt ${n}`;
+      fs.dataset.field = `crisis.contactAttempts[${i}]`;
+      const channel = $('.attempt-channel', fs);
+      const at = $('.attempt-at', fs);
+      channel.dataset.field = `crisis.contactAttempts[${i}].channel`;
+      at.dataset.field = `crisis.contactAttempts[${i}].at`;
+      channel.setAttribute('data-testid', `attempt-${i}-channel`);
+      at.setAttribute('data-testid', `attempt-${i}-at`);
+      const remove = $('.attempt-remove', fs);
+      remove.textContent = `Remove attempt ${n}`;
+      remove.setAttribute('data-testid', `attempt-${i}-remove`);
+      remove.hidden = rows.length === 1;
+    });
+  }
+
+  function setNow(input) { input.value = toLocalInput(new Date()); }
+
+  function resetForm() {
+    form.reset();
+    clearErrors(form, formErrors);
+    attemptsEl.replaceChildren();
+    addAttempt(null, false);
+    setNow($('#occurredAt'));
+    $('#more').open = false;
+  }
+
+  function textOrUndefined(el) {
+    const v = el.value.trim();
+    return v ? v : undefined;
+  }
+
+  /** Reads the form into the API's draft, and the client-side problems (required fields, obvious order). */
+  function readForm() {
+    const errors = {};
+    const add = (path, msg) => { (errors[path] = errors[path] || []).push(msg); };
+
+    const clientRef = $('#clientRef').value.trim();
+    if (!clientRef) { add('clientRef', 'is required'); }
+
+    const occurredAt = fromLocalInput($('#occurredAt').value);
+    if (!occurredAt) { add('occurredAt', 'is required'); }
+
+    const dangerSuspected = $('#dangerSuspected').value.trim();
+    if (!dangerSuspected) { add('crisis.dangerSuspected', 'is required'); }
+    const riskLevel = $('#riskLevel').value;
+    if (!riskLevel) { add('crisis.riskLevel', 'is required'); }
+
+    const contactAttempts = attemptRows().map((fs, i) => {
+      const channel = $('.attempt-channel', fs).value;
+      const at = fromLocalInput($('.attempt-at', fs).value);
+      if (!channel) { add(`crisis.contactAttempts[${i}].channel`, 'is required'); }
+      if (!at) { add(`crisis.contactAttempts[${i}].at`, 'is required'); }
+      else if (occurredAt && at > occurredAt) {
+        add(`crisis.contactAttempts[${i}].at`, 'must be before the search: the usual means come first');
+      }
+      return { channel, at };
+    });
+    if (contactAttempts.length === 0) { add('crisis.contactAttempts', 'at least one attempt is required'); }
+
+    const justification = $('#justification').value.trim();
+    if (!justification) { add('justification', 'is required'); }
+
+    const sources = $$('input[name="sources"]:checked', form).map(c => c.value);
+    if (sources.length === 0) { add('scope.sources', 'tick at least one source'); }
+    const queries = $('#queries').value.split(/\r?\n/).map(q => q.trim()).filter(Boolean);
+
+    const draft = {
+      clientRef,
+      occurredAt,
+      crisis: { dangerSuspected, riskLevel, contactAttempts },
+      justification,
+      scope: { sources, queries },
+    };
+
+    const findings = textOrUndefined($('#findings'));
+    if (findings) { draft.findings = findings; }
+    const actionsTaken = textOrUndefined($('#actionsTaken'));
+    if (actionsTaken) { draft.actionsTaken = actionsTaken; }
+
+    const recipient = textOrUndefined($('#tpRecipient'));
+    const disclosed = textOrUndefined($('#tpDisclosed'));
+    if (recipient || disclosed) {
+      if (!recipient) { add('thirdPartyContacted.recipient', 'is required when you contacted a third party'); }
+      if (!disclosed) { add('thirdPartyContacted.disclosed', 'is required when you contacted a third party'); }
+      draft.thirdPartyContacted = { recipient: recipient || '', disclosed: disclosed || '' };
+    }
+
+    const nextSessionAt = fromLocalInput($('#nextSessionAt').value);
+    if (nextSessionAt) {
+      if (occurredAt && nextSessionAt <= occurredAt) { add('nextSessionAt', 'must be after the search'); }
+      draft.nextSessionAt = nextSessionAt;
+    }
+    return { draft, errors };
+  }
+
+  /** Puts a draft (e.g. a queued search the server refused) back into the form. */
+  function fillForm(draft) {
+    resetForm();
+    const crisis = draft.crisis || {};
+    const scope = draft.scope || {};
+    $('#clientRef').value = draft.clientRef || '';
+    $('#occurredAt').value = draft.occurredAt ? toLocalInput(new Date(draft.occurredAt)) : '';
+    $('#dangerSuspected').value = crisis.dangerSuspected || '';
+    $('#riskLevel').value = crisis.riskLevel || '';
+    attemptsEl.replaceChildren();
+    const attempts = Array.isArray(crisis.contactAttempts) && crisis.contactAttempts.length ? crisis.contactAttempts : [null];
+    for (const a of attempts) { addAttempt(a, false); }
+    $('#justification').value = draft.justification || '';
+    for (const c of $$('input[name="sources"]', form)) { c.checked = Array.isArray(scope.sources) && scope.sources.includes(c.value); }
+    $('#queries').value = Array.isArray(scope.queries) ? scope.queries.join('\n') : '';
+    $('#findings').value = draft.findings || '';
+    $('#actionsTaken').value = draft.actionsTaken || '';
+    const tp = draft.thirdPartyContacted || {};
+    $('#tpRecipient').value = tp.recipient || '';
+    $('#tpDisclosed').value = tp.disclosed || '';
+    $('#nextSessionAt').value = draft.nextSessionAt ? toLocalInput(new Date(draft.nextSessionAt)) : '';
+    $('#more').open = Boolean(draft.findings || draft.actionsTaken || draft.thirdPartyContacted || draft.nextSessionAt || (scope.queries && scope.queries.length));
+  }
+
+  function showSaveResult(kind, lines) {
+    saveResult.className = `save-result ${kind}`;
+    saveResult.replaceChildren(...lines.map(text => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }));
+    saveResult.focus();
+  }
+
+  let submitting = false;
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    if (submitting) { return; }
+    saveResult.replaceChildren();
+    saveResult.className = 'save-result';
+    const { draft, errors } = readForm();
+    if (Object.keys(errors).length > 0) {
+      showErrors(form, formErrors, errors);
+      return;
+    }
+    clearErrors(form, formErrors);
+
+    // One key per submission, made before the first attempt; every retry re-sends the same key and bytes.
+    const item = { key: newIdempotencyKey(), body: JSON.stringify(draft), queuedAt: new Date().toISOString(), tries: 0, notBefore: 0 };
+
+    submitting = true;
+    saveButton.setAttribute('aria-disabled', 'true');
+    saveButton.textContent = 'Saving…';
+    try {
+      const outcome = await request('POST', API, item.body, item.key);
+      switch (outcome.kind) {
+        case 'ok': {
+          resetForm();
+          const d = outcome.data || {};
+          const lines = [`Search saved${d.sequence != null ? ` (entry ${d.sequence})` : ''}.`,
+            'Discuss this search with the client when you next meet.'];
+          if (!draft.nextSessionAt) { lines.push('Set the next session below so you are reminded in time.'); }
+          showSaveResult('ok', lines);
+          loadList();
+          break;
+        }
+        case 'retry':
+        case 'auth': {
+          item.tries = 1;
+          item.lastStatus = outcome.problem ? outcome.problem.status : 0;
+          if (outcome.problem && outcome.problem.retryAfter) { item.notBefore = Date.now() + outcome.problem.retryAfter; }
+          enqueue(item);
+          resetForm();
+          const why = outcome.kind === 'auth'
+            ? 'You are signed out: reload the page to sign in again, then it will be sent.'
+            : outcome.network ? 'No connection right now.' : describeProblem(outcome.problem);
+          showSaveResult('queued', [`Saved on this phone, not sent yet. ${why}`,
+            'It will be sent automatically when the connection returns. Keep this page open or come back to it.']);
+          break;
+        }
+        case 'invalid':
+          showErrors(form, formErrors, outcome.problem.errors, describeProblem(outcome.problem) === GENERIC[400] ? '' : describeProblem(outcome.problem));
+          break;
+        default:
+          showSaveResult('error', [`Not saved. ${describeProblem(outcome.problem)}`]);
+          break;
+      }
+    } finally {
+      submitting = false;
+      saveButton.removeAttribute('aria-disabled');
+      saveButton.textContent = 'Save search';
+    }
+  }
+
+  // ---------------------------------------------------------------- the unsent queue
+
+  let memoryQueue = null;      // used only when localStorage is unavailable (private mode, quota)
+
+  function readQueue() {
+    if (memoryQueue) { return memoryQueue.slice(); }
+    try {
+      const raw = localStorage.getItem(QUEUE_KEY);
+      const parsed = raw ? JSON.parse(raw) : [];
+      return Array.isArray(parsed) ? parsed.filter(x => x && typeof x.key === 'string' && typeof x.body === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function writeQueue(items) {
+    if (memoryQueue) { memoryQueue = items.slice(); return; }
+    try {
+      if (items.length) { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); } else { localStorage.removeItem(QUEUE_KEY); }
+    } catch {
+      memoryQueue = items.slice();
+    }
+  }
+
+  /** Re-reads the stored queue before each change, so two open tabs do not undo each other. */
+  function mutateQueue(fn) {
+    const items = readQueue();
+    const result = fn(items);
+    writeQueue(items);
+    renderQueue();
+    return result;
+  }
+
+  function enqueue(item) {
+    mutateQueue(items => { if (!items.some(x => x.key === item.key)) { items.push(item); } });
+    announce(`${plural(readQueue().length, 'search', 'searches')} waiting to be sent.`);
+    ensureRetryTimer();
+  }
+
+  const rejected = [];          // memory only: refused queued searches, until fixed or dismissed
+
+  function renderQueue() {
+    const items = readQueue();
+    const section = $('#queue');
+    section.hidden = items.length === 0;
+    $('#queue-status').textContent = items.length ? `${plural(items.length, 'search', 'searches')} waiting to be sent` : '';
+    let detail = 'Kept on this phone only until it is sent. It is sent automatically when the connection returns.';
+    if (items.some(x => x.lastStatus === 401)) { detail = 'You are signed out. Reload this page to sign in again; the waiting searches are kept and sent afterwards.'; }
+    if (memoryQueue) { detail += ' This browser does not allow storage: keep this page open until it is sent.'; }
+    $('#queue-detail').textContent = items.length ? detail : '';
+
+    const box = $('#rejected');
+    const list = $('#rejected-list');
+    list.replaceChildren();
+    box.hidden = rejected.length === 0;
+    for (const r of rejected) {
+      const li = document.createElement('li');
+      li.setAttribute('data-testid', 'rejected-item');
+      const p = document.createElement('p');
+      let draft = {};
+      try { draft = JSON.parse(r.body); } catch { draft = {}; }
+      p.textContent = `Search for client ${draft.clientRef || '?'} (searched ${formatTime(draft.occurredAt)}) was refused: ${describeProblem(r.problem)}`;
+      const load = document.createElement('button');
+      load.type = 'button';
+      load.className = 'button small secondary';
+      load.textContent = 'Load it into the form to fix';
+      load.addEventListener('click', () => {
+        rejected.splice(rejected.indexOf(r), 1);
+        renderQueue();
+        fillForm(draft);
+        if (r.problem && r.problem.errors) { showErrors(form, formErrors, r.problem.errors); } else { $('#clientRef').focus(); }
+      });
+      const dismiss = document.createElement('button');
+      dismiss.type = 'button';
+      dismiss.className = 'button small link';
+      dismiss.textContent = 'Discard it';
+      dismiss.addEventListener('click', () => {
+        rejected.splice(rejected.indexOf(r), 1);
+        renderQueue();
+        announce('Discarded.');
+      });
+      li.append(p, load, ' ', dismiss);
+      list.append(li);
+    }
+  }
+
+  let flushing = false;
+  let retryTimer = 0;
+
+  function ensureRetryTimer() {
+    const pending = readQueue().length > 0;
+    if (pending && !retryTimer) {
+      retryTimer = setInterval(() => { flushQueue(); }, RETRY_INTERVAL_MS);
+    } else if (!pending && retryTimer) {
+      clearInterval(retryTimer);
+      retryTimer = 0;
+    }
+  }
+
+  /** Sends every queued search that is due, oldest first, each with its own original Idempotency-Key. */
+  async function flushQueue(force) {
+    if (flushing) { return; }
+    flushing = true;
+    let sent = 0;
+    try {
+      for (const item of readQueue()) {
+        if (!force && item.notBefore && Date.now() < item.notBefore) { continue; }
+        const outcome = await request('POST', API, item.body, item.key);
+        if (outcome.kind === 'ok') {
+          mutateQueue(items => { const i = items.findIndex(x => x.key === item.key); if (i >= 0) { items.splice(i, 1); } });
+          sent++;
+          continue;
+        }
+        if (outcome.kind === 'retry' || outcome.kind === 'auth') {
+          const status = outcome.problem ? outcome.problem.status : 0;
+          mutateQueue(items => {
+            const x = items.find(y => y.key === item.key);
+            if (!x) { return; }
+            x.tries = (x.tries || 0) + 1;
+            x.lastStatus = status;
+            const backoff = outcome.problem && outcome.problem.retryAfter
+              ? outcome.problem.retryAfter
+              : (outcome.network ? 0 : Math.min(MAX_BACKOFF_MS, RETRY_INTERVAL_MS * 2 ** Math.min(x.tries, 4)));
+            x.notBefore = backoff ? Date.now() + backoff : 0;
+          });
+          if (outcome.network || outcome.kind === 'auth') { break; }   // the others would fail the same way
+          continue;
+        }
+        // Refused for good (400, 403, 404, 413, 415, 422...): leave the queue, tell the user.
+        mutateQueue(items => { const i = items.findIndex(x => x.key === item.key); if (i >= 0) { items.splice(i, 1); } });
+        rejected.push({ key: item.key, body: item.body, problem: outcome.problem });
+        announce(`A waiting search was refused by the server: ${describeProblem(outcome.problem)}`);
+      }
+    } finally {
+      flushing = false;
+      renderQueue();
+      ensureRetryTimer();
+    }
+    if (sent > 0) {
+      announce(`${plural(sent, 'waiting search was', 'waiting searches were')} sent.`);
+      showSaveResultQuiet('ok', [`${plural(sent, 'waiting search was', 'waiting searches were')} sent and saved.`, 'Discuss each search with the client when you next meet.']);
+      loadList();
+    }
+  }
+
+  function showSaveResultQuiet(kind, lines) {
+    saveResult.className = `save-result ${kind}`;
+    saveResult.replaceChildren(...lines.map(text => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }));
+  }
+
+  // ---------------------------------------------------------------- searches to discuss
+
+  const list = $('#search-list');
+  const listStatus = $('#list-status');
+  const filter = $('#status-filter');
+  const itemTemplate = $('#item-template');
+  const STATUS_TEXT = { 'awaiting-discussion': 'Awaiting discussion', discussed: 'Discussed', closed: 'Closed' };
+  let itemSeq = 0;
+  let listLoading = 0;
+
+  async function loadList(message) {
+    const status = filter.value;
+    const token = ++listLoading;
+    if (!message) { listStatus.textContent = 'Loading…'; }
+    const result = await getJson(`${API}?status=${encodeURIComponent(status)}`);
+    if (token !== listLoading) { return; }
+    if (!result.ok) {
+      listStatus.textContent = result.network
+        ? 'Cannot load the list: no connection. It refreshes when the connection returns.'
+        : `Cannot load the list. ${describeProblem(result.problem)}`;
+      return;
+    }
+    const items = result.data && Array.isArray(result.data.items) ? result.data.items : [];
+    renderList(items);
+    const what = status === 'awaiting-discussion' ? 'awaiting discussion' : status === 'discussed' ? 'discussed' : 'in total';
+    const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}.` : `No searches ${what}.`;
+    listStatus.textContent = message ? `${message} ${summary}` : summary;
+  }
+
+  function wireLabel(root, labelClass, control, id) {
+    control.id = id;
+    $(labelClass, root).htmlFor = id;
+  }
+
+  function renderList(items) {
+    const nodes = items.map(item => {
+      const frag = itemTemplate.content.cloneNode(true);
+      const li = $('li', frag);
+      const n = ++itemSeq;
+      li.dataset.id = String(item.id);
+      li.setAttribute('data-reference', String(item.reference || ''));
+      $('.item-client', li).textContent = String(item.clientRef || '');
+      $('.item-occurred', li).textContent = formatTime(item.occurredAt);
+      $('.item-status', li).textContent = STATUS_TEXT[item.status] || String(item.status || '');
+      $('.item-next', li).textContent = item.nextSessionAt ? formatTime(item.nextSessionAt) : 'Not set';
+      $('.item-reminders', li).textContent = String(item.remindersSent || 0);
+      $('.item-ref', li).textContent = String(item.reference || '');
+      const discussedRow = $('.item-discussed-row', li);
+      if (item.discussedAt) { $('.item-discussed', li).textContent = formatTime(item.discussedAt); } else { discussedRow.hidden = true; }
+      $('article', li).setAttribute('aria-labelledby', `item-${n}-title`);
+      $('.item-title', li).id = `item-${n}-title`;
+
+      const result = $('.item-result', li);
+      const awaiting = item.status === 'awaiting-discussion';
+
+      // Record discussion
+      const dDetails = $('.discussion', li);
+      const dForm = $('.discussion-form', li);
+      const discussedAt = $('.f-discussedAt', dForm);
+      const note = $('.f-note', dForm);
+      const response = $('.f-clientResponse', dForm);
+      wireLabel(dForm, '.l-discussedAt', discussedAt, `item-${n}-discussedAt`);
+      wireLabel(dForm, '.l-note', note, `item-${n}-note`);
+      wireLabel(dForm, '.l-clientResponse', response, `item-${n}-clientResponse`);
+      $('summary', dDetails).append(visuallyHidden(` for client ${item.clientRef || ''}`));
+      dDetails.hidden = !awaiting;
+      dDetails.addEventListener('toggle', () => { if (dDetails.open && !discussedAt.value) { setNow(discussedAt); } });
+      dForm.addEventListener('submit', e => submitDiscussion(e, item, dForm, result));
+
+      // Next session
+      const nDetails = $('.next-session', li);
+      const nForm = $('.next-session-form', li);
+      const next = $('.f-nextSessionAt', nForm);
+      wireLabel(nForm, '.l-nextSessionAt', next, `item-${n}-nextSessionAt`);
+      $('summary', nDetails).append(visuallyHidden(` for client ${item.clientRef || ''}`));
+      if (item.nextSessionAt) { next.value = toLocalInput(new Date(item.nextSessionAt)); }
+      nDetails.hidden = !awaiting;
+      nForm.addEventListener('submit', e => submitNextSession(e, item, nForm, result));
+      return li;
+    });
+    list.replaceChildren(...nodes);
+  }
+
+  function visuallyHidden(text) {
+    const span = document.createElement('span');
+    span.className = 'visually-hidden';
+    span.textContent = text;
+    return span;
+  }
+
+  /** Reuses the same Idempotency-Key while the same body is re-submitted from the same form (e.g. after a network error). */
+  function keyFor(formEl, body) {
+    if (formEl.dataset.lastBody !== body || !formEl.dataset.key) {
+      formEl.dataset.key = newIdempotencyKey();
+      formEl.dataset.lastBody = body;
+    }
+    return formEl.dataset.key;
+  }
+
+  function setItemResult(el, kind, text) {
+    el.className = `item-result${kind === 'error' ? ' error' : ''}`;
+    el.textContent = text;
+  }
+
+  async function submitDiscussion(event, item, formEl, resultEl) {
+    event.preventDefault();
+    if (formEl.dataset.busy) { return; }
+    const summary = $('.form-errors', formEl);
+    const errors = {};
+    const discussedAt = fromLocalInput($('.f-discussedAt', formEl).value);
+    const note = $('.f-note', formEl).value.trim();
+    const clientResponse = $('.f-clientResponse', formEl).value.trim();
+    if (!discussedAt) { errors.discussedAt = ['is required']; }
+    if (!note) { errors.note = ['is required']; }
+    if (Object.keys(errors).length) { showErrors(formEl, summary, errors); return; }
+    clearErrors(formEl, summary);
+
+    const body = { discussedAt, note };
+    if (clientResponse) { body.clientResponse = clientResponse; }
+    const json = JSON.stringify(body);
+    formEl.dataset.busy = '1';
+    try {
+      const outcome = await request('POST', `${API}/${encodeURIComponent(item.id)}/discussion`, json, keyFor(formEl, json));
+      if (outcome.kind === 'ok') {
+        await loadList(`Discussion recorded for client ${item.clientRef}.`);
+        $('#awaiting-heading').setAttribute('tabindex', '-1');
+        $('#awaiting-heading').focus();
+        announce(`Discussion recorded for client ${item.clientRef}.`);
+      } else if (outcome.kind === 'invalid') {
+        showErrors(formEl, summary, outcome.problem.errors);
+      } else if (outcome.kind === 'retry' && outcome.network) {
+        setItemResult(resultEl, 'error', 'No connection: the discussion was not saved. Try again when you are online.');
+      } else {
+        setItemResult(resultEl, 'error', `Not saved. ${describeProblem(outcome.problem)}`);
+      }
+    } finally {
+      delete formEl.dataset.busy;
+    }
+  }
+
+  async function submitNextSession(event, item, formEl, resultEl) {
+    event.preventDefault();
+    if (formEl.dataset.busy) { return; }
+    const summary = $('.form-errors', formEl);
+    const nextSessionAt = fromLocalInput($('.f-nextSessionAt', formEl).value);
+    if (!nextSessionAt) { showErrors(formEl, summary, { nextSessionAt: ['is required'] }); return; }
+    clearErrors(formEl, summary);
+    formEl.dataset.busy = '1';
+    try {
+      const outcome = await request('PUT', `${API}/${encodeURIComponent(item.id)}/next-session`, JSON.stringify({ nextSessionAt }));
+      if (outcome.kind === 'ok') {
+        await loadList(`Next session set for client ${item.clientRef}.`);
+        announce(`Next session set for client ${item.clientRef}: ${formatTime(nextSessionAt)}.`);
+      } else if (outcome.kind === 'invalid') {
+        showErrors(formEl, summary, outcome.problem.errors);
+      } else if (outcome.kind === 'retry' && outcome.network) {
+        setItemResult(resultEl, 'error', 'No connection: the next session was not saved. Try again when you are online.');
+      } else {
+        setItemResult(resultEl, 'error', `Not saved. ${describeProblem(outcome.problem)}`);
+      }
+    } finally {
+      delete formEl.dataset.busy;
+    }
+  }
+
+  // ---------------------------------------------------------------- connection and start-up
+
+  function renderConnection() {
+    $('#connection').hidden = navigator.onLine !== false;
+  }
+
+  function start() {
+    resetForm();
+    saveResult.replaceChildren();
+    form.addEventListener('submit', onSubmit);
+    $('#add-attempt').addEventListener('click', () => {
+      addAttempt(null, true);
+      announce(`Attempt ${attemptRows().length} added.`);
+    });
+    for (const b of $$('[data-now-for]')) {
+      b.addEventListener('click', () => setNow(document.getElementById(b.dataset.nowFor)));
+    }
+    $('#queue-send').addEventListener('click', () => flushQueue(true));
+    $('#refresh').addEventListener('click', () => loadList());
+    filter.addEventListener('change', () => loadList());
+
+    window.addEventListener('online', () => { renderConnection(); flushQueue(true); loadList(); });
+    window.addEventListener('offline', renderConnection);
+    window.addEventListener('storage', e => { if (e.key === QUEUE_KEY || e.key === null) { renderQueue(); ensureRetryTimer(); } });
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && readQueue().length) { flushQueue(true); } });
+
+    renderConnection();
+    renderQueue();
+    ensureRetryTimer();
+    flushQueue(true);
+    loadList();
+
+    if ('serviceWorker' in navigator && window.isSecureContext) {
+      window.addEventListener('load', () => {
+        navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => { /* the page works without it */ });
+      });
+    }
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();

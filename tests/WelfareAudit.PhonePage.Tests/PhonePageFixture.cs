@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using WelfareAudit.LocalHost;
+using WelfareAudit.Testing;
+
+namespace WelfareAudit.PhonePage.Tests;
+
+/// <summary>
+/// A real Azurite, the local host on a free loopback port (the same handlers and phone page as the Functions
+/// app), and the Debian Chromium driven by Playwright. Playwright never downloads a browser: it launches
+/// /usr/bin/chromium, and the tests fail (not skip) when it is missing.
+/// </summary>
+public sealed class PhonePageFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}; the phone page tests drive it and never download a browser. " +
+                "install Debian chromium: apt-get install -y chromium");
+        }
+
+        Azurite = await AzuriteServer.StartAsync();
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("wa-phone-").FullName, "keys.json");
+        var port = FreePort.Next();
+        _app = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+
+        // Never fetch browsers: only the driver shipped in the package is used.
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The identity header App Service Authentication would send for a therapist (the local host trusts it
+    /// from loopback in Development), written out as the platform does rather than with the product's encoder.
+    /// </summary>
+    public static string TherapistPrincipal(string objectId)
+    {
+        var json = JsonSerializer.Serialize(new
+        {
+            auth_typ = "aad",
+            claims = new[]
+            {
+                new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = objectId },
+                new { typ = "roles", val = "Therapist" },
+            },
+            name_typ = "name",
+            role_typ = "roles",
+        });
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>A phone-sized browser context (390x844) signed in as the given therapist.</summary>
+    public async Task<IBrowserContext> PhoneAsync(string objectId, ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow, int width = 390, int height = 844)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "en-GB",
+            // Not UTC, so the page's local-time to ISO-with-offset conversion is exercised.
+            TimezoneId = "Europe/Berlin",
+            ServiceWorkers = serviceWorkers,
+        });
+        await context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+        {
+            ["X-MS-CLIENT-PRINCIPAL"] = TherapistPrincipal(objectId),
+        });
+        return context;
+    }
+
+    /// <summary>An API client for the same therapist, to check what the server holds.</summary>
+    public HttpClient Api(string objectId)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL", TherapistPrincipal(objectId));
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PhonePageCollection : ICollectionFixture<PhonePageFixture>
+{
+    public const string Name = "PhonePage";
+}
