@@ -78,24 +78,24 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
     public Task<IResult> SetNextSession(HttpContext context, string id) => RunAsync(context, async caller =>
     {
         var searchId = ParseId(id);
-        var (draft, _) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
-        var result = await searches.SetNextSessionAsync(caller, searchId, draft, context.RequestAborted);
+        var (draft, bytes) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
+        var result = await searches.SetNextSessionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Ok(Appended(searchId, result));
     });
 
     public Task<IResult> RecordDiscussion(HttpContext context, string id) => RunAsync(context, async caller =>
     {
         var searchId = ParseId(id);
-        var (draft, _) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
-        var result = await searches.RecordDiscussionAsync(caller, searchId, draft, context.RequestAborted);
+        var (draft, bytes) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
+        var result = await searches.RecordDiscussionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
     });
 
     public Task<IResult> AmendSearch(HttpContext context, string id) => RunAsync(context, async caller =>
     {
         var searchId = ParseId(id);
-        var (draft, _) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
-        var result = await searches.AmendAsync(caller, searchId, draft, context.RequestAborted);
+        var (draft, bytes) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
+        var result = await searches.AmendAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
     });
 
@@ -172,7 +172,7 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
             throw Invalid(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
         }
         // Keys are scoped to the caller's ledger; only hashes are stored.
-        var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(caller.ObjectId + "\n" + key));
+        var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(caller.ObjectId + "\n" + context.Request.Method + " " + context.Request.Path + "\n" + key));
         return new IdempotencyClaim(keyHash, RequestBody.Sha256Hex(body));
     }
 

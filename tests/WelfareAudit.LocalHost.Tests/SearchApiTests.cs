@@ -301,4 +301,34 @@ public class SearchApiTests(LocalHostFixture host)
 
         await AssertProblem(response, HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task DiscussionAndAmendment_RetriedWithSameIdempotencyKey_RecordedOnce()
+    {
+        using var client = host.Client(NewId(), Role.Therapist);
+        var id = await LogAsync(client);
+        var discussion = JsonSerializer.Serialize(new { discussedAt = DateTimeOffset.UtcNow, note = "Talked." });
+        var amendment = """{"field":"findings","value":"Corrected.","reason":"Typo."}""";
+        var discussionKey = Guid.NewGuid().ToString();
+        var amendmentKey = Guid.NewGuid().ToString();
+
+        async Task<HttpResponseMessage> Send(string path, string body, string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = LocalHostFixture.Json(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        var d1 = await Send($"api/searches/{id}/discussion", discussion, discussionKey);
+        var d2 = await Send($"api/searches/{id}/discussion", discussion, discussionKey);
+        var a1 = await Send($"api/searches/{id}/amendments", amendment, amendmentKey);
+        var a2 = await Send($"api/searches/{id}/amendments", amendment, amendmentKey);
+
+        Assert.All(new[] { d1, d2, a1, a2 }, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal((await Body(d1)).GetProperty("sequence").GetInt64(), (await Body(d2)).GetProperty("sequence").GetInt64());
+        Assert.Equal((await Body(a1)).GetProperty("sequence").GetInt64(), (await Body(a2)).GetProperty("sequence").GetInt64());
+        var detail = await Body(await client.GetAsync($"api/searches/{id}"));
+        Assert.Single(detail.GetProperty("amendments").EnumerateArray());
+        Assert.Equal(3, Assert.Single((await Body(await client.GetAsync("api/ledger/verify"))).GetProperty("ledgers").EnumerateArray()).GetProperty("events").GetInt64());
+    }
 }

@@ -45,7 +45,14 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         _down = true;
         foreach (var client in _open.Keys)
         {
-            client.Client.Close(0);
+            try
+            {
+                // A connection closing on its own at the same moment has no socket any more.
+                client.Client?.Close(0);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 

@@ -36,6 +36,11 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
         var channelList = channels.ToList();
+        if (channelList.Count == 0)
+        {
+            // The promise to the client depends on these reminders: make their absence loud, every run.
+            Log.NoChannel(logger);
+        }
         var names = channelList.Select(c => c.Name).ToList();
         var holder = Guid.NewGuid().ToString("N");
         var leased = new List<string>();
@@ -117,6 +122,9 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Reminder delivery over {Channel} failed for {Items} item(s): {ExceptionType}; not recorded, the next sweep retries")]
         public static partial void DeliveryFailed(ILogger logger, string channel, int items, string exceptionType);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "No reminder channel is configured (WelfareAudit:Reminders:Smtp:Host or Webhook:Url): nothing is delivered")]
+        public static partial void NoChannel(ILogger logger);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Reminder sweep: {Ledgers} ledgers, {Due} due, {Sent} digests sent, {Recorded} recorded, {Failed} failed, {Skipped} ledgers leased by another sweep")]
         public static partial void Swept(ILogger logger, int ledgers, int due, int sent, int recorded, int failed, int skipped);

@@ -30,7 +30,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         return await ledger.AppendNewSearchAsync(caller.ObjectId, caller.ObjectId, logged, idempotency, cancellationToken);
     }
 
-    public async Task<AppendResult> SetNextSessionAsync(Caller caller, Guid searchId, NextSessionDraft? draft, CancellationToken cancellationToken)
+    public async Task<AppendResult> SetNextSessionAsync(Caller caller, Guid searchId, NextSessionDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
         var own = await OwnSearchAsync(caller, searchId, cancellationToken);
@@ -47,11 +47,11 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
                 throw new ConflictException("The search is no longer awaiting discussion.");
             }
             return new NextSessionSet(searchId, at);
-        }, cancellationToken);
+        }, idempotency, cancellationToken);
         return result!;
     }
 
-    public async Task<AppendResult> RecordDiscussionAsync(Caller caller, Guid searchId, DiscussionDraft? draft, CancellationToken cancellationToken)
+    public async Task<AppendResult> RecordDiscussionAsync(Caller caller, Guid searchId, DiscussionDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
         var own = await OwnSearchAsync(caller, searchId, cancellationToken);
@@ -81,11 +81,11 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
                 SearchState.Discussed => throw new ConflictException("The discussion of this search is already recorded."),
                 _ => throw new ConflictException("The search is closed."),
             };
-        }, cancellationToken);
+        }, idempotency, cancellationToken);
         return result!;
     }
 
-    public async Task<AppendResult> AmendAsync(Caller caller, Guid searchId, AmendmentDraft? draft, CancellationToken cancellationToken)
+    public async Task<AppendResult> AmendAsync(Caller caller, Guid searchId, AmendmentDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
         await OwnSearchAsync(caller, searchId, cancellationToken);
@@ -116,7 +116,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var closes = draft.Field == "status";
         var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId,
             current => current is null ? throw new NotFoundException("No such search.") : new EntryAmended(searchId, draft.Field!, value!, reason!, closes),
-            cancellationToken);
+            idempotency, cancellationToken);
         return result!;
     }
 

@@ -75,6 +75,10 @@ public static class ReminderRegistration
             {
                 problems.Add("WelfareAudit:Reminders:Smtp:Security must be StartTls, SslOnConnect, Auto or None.");
             }
+            if (s.Recipients.Any(r => string.IsNullOrWhiteSpace(r.ObjectId) || string.IsNullOrWhiteSpace(r.Email)))
+            {
+                problems.Add("WelfareAudit:Reminders:Recipients entries need both ObjectId and Email.");
+            }
             if (s.Recipients.Count == 0 && string.IsNullOrWhiteSpace(s.DefaultTherapistEmail))
             {
                 problems.Add("WelfareAudit:Reminders:Recipients or DefaultTherapistEmail is required when an SMTP host is set.");

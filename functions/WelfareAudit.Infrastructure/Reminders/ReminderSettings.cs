@@ -17,8 +17,11 @@ public sealed class ReminderSettings
 
     public WebhookSettings Webhook { get; set; } = new();
 
-    /// <summary>Therapist object id → email address.</summary>
-    public Dictionary<string, string> Recipients { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Therapists' addresses, as a list (<c>Recipients:0:ObjectId</c>, <c>Recipients:0:Email</c>) because
+    /// App Service setting names cannot hold the hyphens of an object id.
+    /// </summary>
+    public List<RecipientSetting> Recipients { get; set; } = [];
 
     /// <summary>For a one-therapist practice, or a therapist missing from <see cref="Recipients"/>.</summary>
     public string? DefaultTherapistEmail { get; set; }
@@ -28,6 +31,13 @@ public sealed class ReminderSettings
     public DeliverySettings Delivery { get; set; } = new();
 
     public ReminderOptions ToOptions() => new() { Policy = Policy, PhoneLink = PhoneLink, LeaseDuration = LeaseDuration };
+}
+
+public sealed class RecipientSetting
+{
+    public string? ObjectId { get; set; }
+
+    public string? Email { get; set; }
 }
 
 public sealed class SmtpSettings

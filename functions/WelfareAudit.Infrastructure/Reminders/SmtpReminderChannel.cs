@@ -47,7 +47,7 @@ public sealed class SmtpReminderChannel(ReminderSettings settings, TimeProvider 
 
     private List<string> Recipients(ReminderDigest digest) => digest.Audience == ReminderAudience.Supervisors
         ? settings.SupervisorEmails
-        : digest.TherapistId is not null && settings.Recipients.TryGetValue(digest.TherapistId, out var mail) ? [mail]
+        : settings.Recipients.FirstOrDefault(r => r.ObjectId == digest.TherapistId)?.Email is { } mail ? [mail]
         : settings.DefaultTherapistEmail is { } fallback ? [fallback] : [];
 
     private static SecureSocketOptions Security(string mode) => mode switch

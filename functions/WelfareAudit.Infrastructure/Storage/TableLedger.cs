@@ -127,7 +127,21 @@ public sealed partial class TableLedger : ILedger
         var projectionRow = searchId is null || (optimistic && newSearch) ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
         var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
 
-        var evt = decide(projection);
+        LedgerEvent? evt;
+        try
+        {
+            evt = decide(projection);
+        }
+        catch (Exception) when (idempotency is not null && optimistic)
+        {
+            // The decision may refuse because the original of this retried request already changed the
+            // state (e.g. "already discussed"): then answer with the original's result instead.
+            if (await ReplayAsync(ledgerId, idempotency, ct) is { } original)
+            {
+                return original;
+            }
+            throw;
+        }
         if (evt is null)
         {
             return null;

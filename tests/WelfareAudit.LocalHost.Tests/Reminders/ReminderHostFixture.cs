@@ -13,6 +13,8 @@ public sealed class ReminderHostFixture : IAsyncLifetime
     public const string TherapistEmail = "therapist@practice.test";
     public const string SupervisorEmail = "supervisor@practice.test";
     public const string PhoneLink = "https://welfareaudit.practice.test/";
+    public const string NamedTherapist = "6f1c2a44-0b7e-4d5a-9c1e-2f3a4b5c6d7e";
+    public const string NamedTherapistEmail = "named.therapist@practice.test";
 
     private WebApplication? _app;
 
@@ -45,6 +47,8 @@ public sealed class ReminderHostFixture : IAsyncLifetime
             ["WelfareAudit:Reminders:Smtp:Security"] = "None",
             ["WelfareAudit:Reminders:Smtp:From"] = "welfareaudit@practice.test",
             ["WelfareAudit:Reminders:DefaultTherapistEmail"] = TherapistEmail,
+            ["WelfareAudit:Reminders:Recipients:0:ObjectId"] = NamedTherapist,
+            ["WelfareAudit:Reminders:Recipients:0:Email"] = NamedTherapistEmail,
             ["WelfareAudit:Reminders:SupervisorEmails:0"] = SupervisorEmail,
             ["WelfareAudit:Reminders:Webhook:Url"] = Webhook.Url.ToString(),
             ["WelfareAudit:Reminders:Delivery:Attempts"] = "2",

@@ -127,4 +127,17 @@ public class ReminderSweepEndToEndTests(ReminderHostFixture host)
         var mails = await host.Smtp.MessagesAsync();
         Assert.Contains(mails, m => m.Source.Contains("WA-" + Guid.Parse(id).ToString("N")[..8].ToUpperInvariant(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Sweep_TherapistWithOwnAddress_EmailGoesToThatAddress()
+    {
+        await host.Smtp.ClearAsync();
+        using var client = Therapist(ReminderHostFixture.NamedTherapist);
+        await LogAsync(client, DateTimeOffset.UtcNow.AddMinutes(35));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await SweepAsync()).StatusCode);
+
+        var mail = Assert.Single(await host.Smtp.MessagesAsync());
+        Assert.Equal([ReminderHostFixture.NamedTherapistEmail], mail.To);
+    }
 }
