@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using WelfareAudit.Core.Audit;
+using WelfareAudit.Core.Identity;
+
+namespace WelfareAudit.LocalHost.Tests;
+
+/// <summary>The audit endpoints end to end over real HTTP: local host, real Azurite, real key file.</summary>
+[Collection(LocalHostCollection.Name)]
+public class AuditApiTests(LocalHostFixture host)
+{
+    private static string NewId() => Guid.NewGuid().ToString("D");
+
+    private async Task<string> TherapistWithSearchesAsync(params string[] clientRefs)
+    {
+        var therapist = NewId();
+        using var client = host.Client(therapist, Role.Therapist);
+        foreach (var clientRef in clientRefs)
+        {
+            var response = await client.PostAsync("api/searches", LocalHostFixture.Json(SearchApiTests.ValidBody(clientRef)));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        return therapist;
+    }
+
+    private HttpClient Supervisor() => host.Client(NewId(), Role.Supervisor);
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    [Fact]
+    public async Task ExportAudit_Therapist_403()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-403");
+        using var client = host.Client(therapist, Role.Therapist);
+
+        var response = await client.GetAsync($"api/audit/export?format=bundle&therapist={therapist}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ExportAudit_BadParameters_400NamingEach()
+    {
+        using var client = Supervisor();
+
+        var response = await client.GetAsync("api/audit/export?format=xml&from=yesterday&to=2026-13-01&therapist=a%20b&withholdClientRef=maybe&limit=5");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["limit"], errors.EnumerateObject().Select(p => p.Name));
+
+        response = await client.GetAsync("api/audit/export?format=xml&from=yesterday&to=2026-13-01&therapist=a%20b&withholdClientRef=maybe");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["format", "from", "therapist", "to", "withholdClientRef"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExportAudit_UnknownTherapist_404()
+    {
+        using var client = Supervisor();
+
+        var response = await client.GetAsync($"api/audit/export?format=bundle&therapist={NewId()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetSigningKey_AnySignedInCaller_PemAndKeyId()
+    {
+        using var client = host.Client(NewId(), Role.Therapist);
+
+        var body = await Json(await client.GetAsync("api/audit/signing-key"));
+
+        Assert.Matches("^[0-9a-f]{32}$", body.GetProperty("keyId").GetString());
+        using var key = CheckpointStatement.ImportPublicKey(body.GetProperty("publicKey").GetString()!);
+        Assert.Equal(256, key.KeySize);
+    }
+
+    [Fact]
+    public async Task ExportAudit_BundleOverHttp_StreamedAndVerifiesWithThePublishedKey()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-HTTP-1", "C-HTTP-2");
+        using var client = Supervisor();
+        var pem = (await Json(await client.GetAsync("api/audit/signing-key"))).GetProperty("publicKey").GetString();
+
+        using var response = await client.GetAsync($"api/audit/export?format=bundle&therapist={therapist}&withholdClientRef=true", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.TransferEncodingChunked, "The export is streamed (chunked), not buffered.");
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var result = await AuditBundleVerifier.VerifyAsync(body, pem, null, CancellationToken.None);
+        Assert.True(result.Ok, result.Problem?.ToString());
+        Assert.Equal(2, Assert.Single(result.Ledgers).InRange);
+    }
+}
