@@ -72,7 +72,7 @@ public sealed class AuditWorld : IAsyncDisposable
     public IClientIndexer Indexer => _provider.GetRequiredService<IClientIndexer>();
 
     /// <summary>A search and its whole follow-up: logged, next session, reminder, discussed, client code corrected.</summary>
-    public async Task<SearchLogged> SearchWithFollowUpAsync(string ledgerId, string clientRef)
+    public async Task<SearchLogged> SearchWithFollowUpAsync(string ledgerId, string clientRef, bool discuss = true)
     {
         var now = Time.GetUtcNow();
         var entry = new CrisisSearchEntry(clientRef, now.AddHours(-1),
@@ -89,7 +89,7 @@ public sealed class AuditWorld : IAsyncDisposable
             new DiscussedWithClient(logged.Id, now.AddHours(1), "We talked about the search.", "Understood"),
             new EntryAmended(logged.Id, "clientRef", clientRef + "-X", "typo in the code", false),
         ];
-        foreach (var evt in events)
+        foreach (var evt in events.Where(e => discuss || e is not DiscussedWithClient))
         {
             await Ledger.AppendAsync(ledgerId, ledgerId, evt.SearchId, _ => evt, default);
             Time.Advance(TimeSpan.FromMinutes(5));

@@ -98,4 +98,26 @@ public class AuditApiTests(LocalHostFixture host)
         Assert.True(result.Ok, result.Problem?.ToString());
         Assert.Equal(2, Assert.Single(result.Ledgers).InRange);
     }
+
+    [Fact]
+    public async Task ExportAudit_CsvOverHttp_ReadBackWithCsvHelper()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-CSV-1", "C-CSV-2", "C-CSV-3");
+        using var client = Supervisor();
+
+        using var response = await client.GetAsync($"api/audit/export?format=csv&therapist={therapist}&from=2000-01-01");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        using var reader = CsvHelper.CsvReader.Create(await response.Content.ReadAsByteArrayAsync(), new CsvHelper.CsvReaderOptions { HasHeader = true });
+        var headers = reader.Headers.ToList();
+        var clients = new List<string>();
+        foreach (var row in reader)
+        {
+            clients.Add(row.GetString(headers.IndexOf("client"))!);
+            Assert.Equal("awaiting-discussion", row.GetString(headers.IndexOf("status")));
+            Assert.Equal(therapist, row.GetString(headers.IndexOf("therapist")));
+        }
+        Assert.Equal(["C-CSV-1", "C-CSV-2", "C-CSV-3"], clients.Order(StringComparer.Ordinal));
+    }
 }

@@ -18,6 +18,7 @@ public sealed class AuditExportService(
     LedgerCheckpointer checkpointer,
     ISigningKeys keys,
     IClientIndexer indexer,
+    AuditReportOptions reportOptions,
     TimeProvider time)
 {
     public async Task<PublicSigningKey> GetSigningKeyAsync(CancellationToken cancellationToken)
@@ -80,6 +81,12 @@ public sealed class AuditExportService(
                         written = await new AuditBundleWriter(reader, indexer).WriteAsync(export, manifestKey, publicKeys, output, cancellationToken);
                     }
                     break;
+                case AuditFormat.Csv:
+                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
+                    {
+                        written = await AuditCsvWriter.WriteAsync(Rows(export, pseudonyms, cancellationToken), output, cancellationToken);
+                    }
+                    break;
                 default:
                     throw new NotSupportedException($"The {export.Request.FormatName} format is not available yet.");
             }
@@ -95,6 +102,9 @@ public sealed class AuditExportService(
             }
         }
     }
+
+    private IAsyncEnumerable<AuditSearchRow> Rows(AuditExport export, ClientPseudonyms? pseudonyms, CancellationToken ct) =>
+        new AuditSearchRows(ledger, reportOptions).ReadAsync(export, time.GetUtcNow(), pseudonyms, ct);
 
     /// <summary>
     /// One pass over the clear rows (no decryption): where the part starts (genesis, or the latest

@@ -77,6 +77,7 @@ public static class InfrastructureRegistration
         services.TryAddSingleton<CrisisSearchService>();
 
         // Audit: signed checkpoints (also the daily job, which both hosts run) and exports.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value.Audit);
         services.TryAddSingleton<ISigningKeys, KeyRingSigningKeys>();
         services.TryAddSingleton<IAuditLedgerReader>(sp => new TableAuditReader(sp.GetRequiredService<TableLedger>(), sp.GetRequiredService<IKeyRing>()));
         services.TryAddSingleton<LedgerCheckpointer>();
