@@ -87,6 +87,15 @@ public sealed class AuditExportService(
                         written = await AuditCsvWriter.WriteAsync(Rows(export, pseudonyms, cancellationToken), output, cancellationToken);
                     }
                     break;
+                case AuditFormat.Html:
+                    // A board reads pseudonyms: the report never carries client codes.
+                    using (var pseudonyms = new ClientPseudonyms(indexer))
+                    {
+                        var now = time.GetUtcNow();
+                        written = await AuditHtmlReport.WriteAsync(export, new AuditSearchRows(ledger, reportOptions).ReadAsync(export, now, pseudonyms, cancellationToken),
+                            reportOptions, now, output, cancellationToken);
+                    }
+                    break;
                 default:
                     throw new NotSupportedException($"The {export.Request.FormatName} format is not available yet.");
             }
