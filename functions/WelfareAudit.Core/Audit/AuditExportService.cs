@@ -96,8 +96,14 @@ public sealed class AuditExportService(
                             reportOptions, now, output, cancellationToken);
                     }
                     break;
+                case AuditFormat.Fhir:
+                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
+                    {
+                        written = await AuditFhirWriter.WriteAsync(export, reader, pseudonyms, output, cancellationToken);
+                    }
+                    break;
                 default:
-                    throw new NotSupportedException($"The {export.Request.FormatName} format is not available yet.");
+                    throw new NotSupportedException($"The {export.Request.FormatName} format is not available.");
             }
         }
         finally
