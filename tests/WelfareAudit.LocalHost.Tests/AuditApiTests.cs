@@ -120,4 +120,24 @@ public class AuditApiTests(LocalHostFixture host)
         }
         Assert.Equal(["C-CSV-1", "C-CSV-2", "C-CSV-3"], clients.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task ExportAudit_LedgerTamperedInStorage_409NamingLedgerAndSequenceAndNothingSigned()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-TAMPER-1", "C-TAMPER-2");
+        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, "WelfareAuditLedger");
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(therapist, "0000000000000000002")).Value;
+        row["C_occurredAt"] = "2020-01-01T00:00:00.0000000Z";
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        using var client = Supervisor();
+
+        var response = await client.GetAsync($"api/audit/export?format=bundle&therapist={therapist}");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var detail = (await Json(response)).GetProperty("detail").GetString();
+        Assert.Contains(therapist, detail, StringComparison.Ordinal);
+        Assert.Contains("sequence 2", detail, StringComparison.Ordinal);
+        var head = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(therapist, "head")).Value;
+        Assert.Equal(2, head.GetInt64("Seq"));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using WelfareAudit.Core.Audit;
+using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Infrastructure.Crypto;
 
@@ -12,15 +13,28 @@ public sealed class KeyRingSigningKeys(IKeyRing keys) : ISigningKeys
 {
     public async Task<SigningKey> GetCurrentAsync(CancellationToken cancellationToken)
     {
-        var material = await keys.GetCurrentAsync(KeyPurpose.Signing, cancellationToken);
+        var material = await Guard(() => keys.GetCurrentAsync(KeyPurpose.Signing, cancellationToken));
         return new SigningKey(material.KeyId, Import(material));
     }
 
     public async Task<PublicSigningKey> GetPublicAsync(string keyId, CancellationToken cancellationToken)
     {
-        var material = await keys.GetAsync(KeyPurpose.Signing, keyId, cancellationToken);
+        var material = await Guard(() => keys.GetAsync(KeyPurpose.Signing, keyId, cancellationToken));
         using var key = Import(material);
         return new PublicSigningKey(material.KeyId, key.ExportSubjectPublicKeyInfoPem());
+    }
+
+    /// <summary>The key store being unreachable is reported like the ledger's own (503, retry later), not as a bug.</summary>
+    private static async Task<KeyMaterial> Guard(Func<ValueTask<KeyMaterial>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (KeyUnavailableException e)
+        {
+            throw new LedgerUnavailableException("The key store is unavailable.", e);
+        }
     }
 
     private static ECDsa Import(KeyMaterial material)
