@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
 using WelfareAudit.Core.Audit;
 
 namespace WelfareAudit.Cli.Tests;
@@ -12,9 +14,30 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private static string SpecExample => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "auditevent-example.r4.json"));
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Firely's R4 model (Hl7.Fhir.R4), deserializing strictly: unknown elements, wrong types, bad codes and cardinality fail.</summary>
+    private static Resource ParseStrictR4(string json) =>
+        FhirSerializationEngineFactory.Strict(ModelInfo.ModelInspector).DeserializeFromJson(json) ?? throw new InvalidOperationException("No resource.");
 
-    public async Task DisposeAsync() => await _world.DisposeAsync();
+    public System.Threading.Tasks.Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
+
+    public async System.Threading.Tasks.Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public void ParseStrictR4_SpecificationsOwnExample_ParsesAsAuditEvent()
+    {
+        var parsed = Assert.IsType<AuditEvent>(ParseStrictR4(SpecExample));
+
+        Assert.Equal("110100", parsed.Type.Code);
+    }
+
+    [Fact]
+    public void ParseStrictR4_UnknownElement_Fails()
+    {
+        var node = JsonNode.Parse(SpecExample)!.AsObject();
+        node["userId"] = "Grahame";
+
+        Assert.ThrowsAny<Exception>(() => ParseStrictR4(node.ToJsonString()));
+    }
 
     [Fact]
     public void Check_SpecificationsOwnAuditEventExample_Conforms()
@@ -46,7 +69,7 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fhir_Export_IsAConformingR4BundleOfAuditEventsWithEmergencyCodes()
+    public async System.Threading.Tasks.Task Fhir_Export_IsAConformingR4BundleOfAuditEventsWithEmergencyCodes()
     {
         var logged = await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-FHIR");
 
@@ -55,6 +78,8 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         Assert.Equal([], FhirR4Structure.Check(root));
+        var model = Assert.IsType<Bundle>(ParseStrictR4(File.ReadAllText(path)));
+        Assert.All(model.Entry, e => Assert.IsType<AuditEvent>(e.Resource));
         Assert.Equal("collection", root.GetProperty("type").GetString());
         var events = root.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource")).ToList();
         Assert.Equal(5, events.Count);
@@ -71,7 +96,7 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fhir_WithheldClientCodes_PseudonymSystemOnly()
+    public async System.Threading.Tasks.Task Fhir_WithheldClientCodes_PseudonymSystemOnly()
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-FHIR-W");
 

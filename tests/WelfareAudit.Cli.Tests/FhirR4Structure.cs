@@ -7,8 +7,9 @@ namespace WelfareAudit.Cli.Tests;
 /// A structural check of FHIR R4 (4.0.1) <c>Bundle</c> and <c>AuditEvent</c> JSON, written from the
 /// specification's element tables (hl7.org/fhir/R4/auditevent.html, bundle.html, datatypes.html): every
 /// property must be an element of its type, with its cardinality, JSON type, required codes and primitive
-/// formats; and the invariant ent-1 (an entity has a name or a query, not both). No package with the R4
-/// schema or model is in the registries available here, so this is the check the issue allows.
+/// formats; and the invariant ent-1 (an entity has a name or a query, not both). The tests also parse the
+/// same JSON with Firely's R4 model (Hl7.Fhir.R4, strict), which knows every element and type but does not
+/// enforce every minimum cardinality or required code on parse; this check covers those.
 /// </summary>
 public static partial class FhirR4Structure
 {
