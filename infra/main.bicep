@@ -74,6 +74,9 @@ param logRetentionInDays int = 90
 @description('NCRONTAB schedule of the reminder sweep.')
 param reminderSchedule string = '0 */15 * * * *'
 
+@description('NCRONTAB schedule of the daily signed checkpoint (UTC).')
+param checkpointSchedule string = '0 5 0 * * *'
+
 @description('SMTP host for reminder emails; empty: no email.')
 param reminderSmtpHost string = ''
 
@@ -234,6 +237,7 @@ module api 'app/api.bicep' = {
     keySecretNamePrefix: keySecretNamePrefix
     checkpointContainerUri: ledgerStorage.outputs.checkpointContainerUri
     reminderSchedule: reminderSchedule
+    checkpointSchedule: checkpointSchedule
     reminderSmtpHost: reminderSmtpHost
     reminderSmtpPort: reminderSmtpPort
     reminderSmtpFrom: reminderSmtpFrom

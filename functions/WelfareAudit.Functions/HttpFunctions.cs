@@ -9,7 +9,7 @@ namespace WelfareAudit.Functions;
 /// One-line HTTP trigger adapters over the shared handlers. Authorization level is anonymous because
 /// identity comes from App Service Authentication (checked by the handlers), not from function keys.
 /// </summary>
-public sealed class HttpFunctions(SearchHandlers handlers, PhonePage page)
+public sealed class HttpFunctions(SearchHandlers handlers, AuditHandlers audit, PhonePage page)
 {
     [Function("LogSearch")]
     public async Task<IActionResult> LogSearch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Searches)] HttpRequest req) =>
@@ -38,6 +38,14 @@ public sealed class HttpFunctions(SearchHandlers handlers, PhonePage page)
     [Function("VerifyLedger")]
     public async Task<IActionResult> VerifyLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.VerifyLedger)] HttpRequest req) =>
         new ResultAction(await handlers.VerifyLedger(req.HttpContext));
+
+    [Function("ExportAudit")]
+    public async Task<IActionResult> ExportAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditExport)] HttpRequest req) =>
+        new ResultAction(await audit.ExportAudit(req.HttpContext));
+
+    [Function("GetSigningKey")]
+    public async Task<IActionResult> GetSigningKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditSigningKey)] HttpRequest req) =>
+        new ResultAction(await audit.GetSigningKey(req.HttpContext));
 
     [Function("Health")]
     public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) =>

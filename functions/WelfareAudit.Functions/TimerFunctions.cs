@@ -1,14 +1,16 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Reminders;
 
 namespace WelfareAudit.Functions;
 
 /// <summary>
-/// Timer adapters. The platform fires at least once (duplicates happen after restarts); the jobs are
-/// idempotent and lease-guarded. Failures propagate, so a failed run is reported as failed.
+/// Timer adapters over the shared jobs (the local host runs the same job classes). The platform fires
+/// at least once (duplicates happen after restarts); the jobs are idempotent and lease- or day-guarded.
+/// Failures propagate: a failed run is recorded as failed, never swallowed into a success.
 /// </summary>
-public sealed partial class TimerFunctions(ReminderSweep reminders, ILogger<TimerFunctions> logger)
+public sealed partial class TimerFunctions(ReminderSweep reminders, DailyCheckpointJob checkpoints, ILogger<TimerFunctions> logger)
 {
     [Function(TimerSchedules.ReminderSweepName)]
     public async Task ReminderSweep([TimerTrigger(TimerSchedules.ReminderSweepTrigger)] TimerInfo timer, CancellationToken cancellationToken)
@@ -20,6 +22,11 @@ public sealed partial class TimerFunctions(ReminderSweep reminders, ILogger<Time
         }
         await reminders.RunAsync(cancellationToken);
     }
+
+    /// <summary>Signs every ledger's head daily (<c>CHECKPOINT_SCHEDULE</c>, default <c>0 5 0 * * *</c>: 00:05 UTC), even when nothing happened.</summary>
+    [Function(TimerSchedules.DailyCheckpointName)]
+    public Task DailyCheckpoint([TimerTrigger(TimerSchedules.DailyCheckpointTrigger)] TimerInfo timer, CancellationToken cancellationToken) =>
+        checkpoints.RunAsync(cancellationToken);
 
     private static partial class Log
     {

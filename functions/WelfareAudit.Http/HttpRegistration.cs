@@ -12,6 +12,7 @@ public static class HttpRegistration
         services.TryAddSingleton(trust);
         services.TryAddSingleton<CallerResolver>();
         services.TryAddSingleton<SearchHandlers>();
+        services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<PhonePage>();
         return services;
     }

@@ -13,6 +13,8 @@ public static class Routes
     public const string Amendments = "api/searches/{id}/amendments";
     public const string VerifyLedger = "api/ledger/verify";
     public const string Health = "api/health";
+    public const string AuditExport = "api/audit/export";
+    public const string AuditSigningKey = "api/audit/signing-key";
 
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
@@ -27,6 +29,8 @@ public static class Routes
         new("RecordDiscussion", "POST", Discussion, RequiresIdentity: true),
         new("AmendSearch", "POST", Amendments, RequiresIdentity: true),
         new("VerifyLedger", "GET", VerifyLedger, RequiresIdentity: true),
+        new("ExportAudit", "GET", AuditExport, RequiresIdentity: true),
+        new("GetSigningKey", "GET", AuditSigningKey, RequiresIdentity: true),
         new("Health", "GET", Health, RequiresIdentity: false),
         new("PhonePage", "GET", PhonePage, RequiresIdentity: false),
     ];

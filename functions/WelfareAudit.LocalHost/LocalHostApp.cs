@@ -109,6 +109,8 @@ public static class LocalHostApp
         "RecordDiscussion" => (HttpContext c, SearchHandlers h, string id) => h.RecordDiscussion(c, id),
         "AmendSearch" => (HttpContext c, SearchHandlers h, string id) => h.AmendSearch(c, id),
         "VerifyLedger" => (HttpContext c, SearchHandlers h) => h.VerifyLedger(c),
+        "ExportAudit" => (HttpContext c, AuditHandlers h) => h.ExportAudit(c),
+        "GetSigningKey" => (HttpContext c, AuditHandlers h) => h.GetSigningKey(c),
         "Health" => (HttpContext c, SearchHandlers h) => h.Health(c),
         "PhonePage" => (HttpContext c, PhonePage p, string? asset) => p.Serve(c, asset),
         _ => throw new InvalidOperationException($"No local handler for function {name}."),

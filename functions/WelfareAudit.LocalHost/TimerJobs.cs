@@ -12,6 +12,8 @@ public static class TimerJobs
     [
         new(TimerSchedules.ReminderSweepName, TimerSchedules.ReminderSweepSetting, TimerSchedules.ReminderSweepDefault,
             (services, ct) => services.GetRequiredService<ReminderSweep>().RunAsync(ct)),
+        new(TimerSchedules.DailyCheckpointName, TimerSchedules.DailyCheckpointSetting, TimerSchedules.DailyCheckpointDefault,
+            (services, ct) => services.GetRequiredService<WelfareAudit.Core.Audit.DailyCheckpointJob>().RunAsync(ct)),
     ];
 
     public static CrontabSchedule Schedule(TimerJob job, IConfiguration configuration) =>

@@ -51,6 +51,9 @@ param checkpointContainerUri string
 @description('NCRONTAB schedule of the reminder sweep.')
 param reminderSchedule string
 
+@description('NCRONTAB schedule of the daily signed checkpoint.')
+param checkpointSchedule string
+
 @description('SMTP host for reminder emails (empty: no email).')
 param reminderSmtpHost string
 
@@ -171,6 +174,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     WelfareAudit__Identity__ManagedIdentityClientId: identityClientId
     WelfareAudit__Checkpoints__ContainerUri: checkpointContainerUri
     REMINDER_SCHEDULE: reminderSchedule
+    CHECKPOINT_SCHEDULE: checkpointSchedule
     WelfareAudit__Reminders__Smtp__Host: reminderSmtpHost
     WelfareAudit__Reminders__Smtp__Port: string(reminderSmtpPort)
     WelfareAudit__Reminders__Smtp__From: reminderSmtpFrom

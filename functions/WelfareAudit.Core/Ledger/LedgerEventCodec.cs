@@ -17,7 +17,7 @@ public static class LedgerEventCodec
             EventTypes.EntryAmended => new EntryAmended(SearchId(clear), clear["field"], sensitive["value"], sensitive["reason"], clear["closesSearch"] == "true"),
             EventTypes.SupervisorReviewed => new SupervisorReviewed(
                 clear.TryGetValue("searchId", out var s) ? Guid.Parse(s) : null, clear["reviewer"], sensitive.GetValueOrDefault("note")),
-            EventTypes.Checkpoint => new Checkpoint(Long(clear["upToSequence"]), clear["headHash"], clear["signingKeyId"], clear["signature"]),
+            EventTypes.Checkpoint => new Checkpoint(Long(clear["upToSequence"]), clear["headHash"], Timestamps.Parse(clear["signedAt"]), clear["signingKeyId"], clear["signature"]),
             EventTypes.AuditExported => new AuditExported(clear["exportedBy"], OptionalTime(clear, "from"), OptionalTime(clear, "to"),
                 clear["format"], Long(clear["count"]), clear.TryGetValue("checkpointSequence", out var c) ? Long(c) : null),
             EventTypes.KeyRotated => new KeyRotated(clear["purpose"], clear["keyId"]),

@@ -10,4 +10,9 @@ public static class TimerSchedules
     public const string ReminderSweepSetting = "REMINDER_SCHEDULE";
     public const string ReminderSweepTrigger = "%" + ReminderSweepSetting + "%";
     public const string ReminderSweepDefault = "0 */15 * * * *";
+
+    public const string DailyCheckpointName = "DailyCheckpoint";
+    public const string DailyCheckpointSetting = "CHECKPOINT_SCHEDULE";
+    public const string DailyCheckpointTrigger = "%" + DailyCheckpointSetting + "%";
+    public const string DailyCheckpointDefault = "0 5 0 * * *";
 }

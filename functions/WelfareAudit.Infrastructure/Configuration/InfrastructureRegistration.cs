@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
@@ -77,6 +78,14 @@ public static class InfrastructureRegistration
         services.TryAddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
         services.TryAddSingleton<IClientIndexer, BlindClientIndexer>();
         services.TryAddSingleton<CrisisSearchService>();
+
+        // Audit: signed checkpoints (also the daily job, which both hosts run) and exports.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value.Audit);
+        services.TryAddSingleton<ISigningKeys, KeyRingSigningKeys>();
+        services.TryAddSingleton<IAuditLedgerReader>(sp => new TableAuditReader(sp.GetRequiredService<TableLedger>(), sp.GetRequiredService<IKeyRing>()));
+        services.TryAddSingleton<LedgerCheckpointer>();
+        services.TryAddSingleton<DailyCheckpointJob>();
+        services.TryAddSingleton<AuditExportService>();
         return services;
     }
 

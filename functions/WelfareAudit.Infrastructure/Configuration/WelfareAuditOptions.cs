@@ -13,6 +13,9 @@ public sealed class WelfareAuditOptions
     public KeySettings Keys { get; set; } = new();
 
     public IdentitySettings Identity { get; set; } = new();
+
+    /// <summary>Thresholds of the readable audit exports (overdue, rarity).</summary>
+    public WelfareAudit.Core.Audit.AuditReportOptions Audit { get; set; } = new();
 }
 
 public sealed class StorageSettings

@@ -54,6 +54,12 @@ public sealed class WelfareAuditOptionsValidator : IValidateOptions<WelfareAudit
             failures.Add("WelfareAudit:Identity:Credential must be ManagedIdentity or AzureCli.");
         }
 
+        var a = options.Audit;
+        if (a.OverdueAfterDays < 1 || a.RarityMaxPerClientPerYear < 0 || a.RarityMaxPerTherapistPerQuarter < 0)
+        {
+            failures.Add("WelfareAudit:Audit: OverdueAfterDays must be at least 1; the rarity thresholds must not be negative.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

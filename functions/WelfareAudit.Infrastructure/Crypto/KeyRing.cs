@@ -8,6 +8,9 @@ public enum KeyPurpose
 
     /// <summary>HMAC-SHA-256 blind index of client codes.</summary>
     Index,
+
+    /// <summary>ECDSA P-256 signing of checkpoints and audit bundles: the 32 bytes are the private scalar d.</summary>
+    Signing,
 }
 
 /// <summary>

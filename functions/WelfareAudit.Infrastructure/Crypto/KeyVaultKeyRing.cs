@@ -8,7 +8,7 @@ namespace WelfareAudit.Infrastructure.Crypto;
 
 public sealed class KeyVaultKeyRingOptions
 {
-    /// <summary>Secrets are named <c>{prefix}-data-key</c> and <c>{prefix}-index-key</c>.</summary>
+    /// <summary>Secrets are named <c>{prefix}-data-key</c>, <c>{prefix}-index-key</c> and <c>{prefix}-signing-key</c>.</summary>
     public string SecretNamePrefix { get; set; } = "welfareaudit";
 
     /// <summary>How long "which version is current" is trusted before Key Vault is asked again.</summary>
@@ -242,6 +242,7 @@ public sealed class KeyVaultKeyRing : IKeyRing
     {
         KeyPurpose.Data => "data",
         KeyPurpose.Index => "index",
+        KeyPurpose.Signing => "signing",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown key purpose."),
     };
 

@@ -6,7 +6,7 @@ namespace WelfareAudit.Infrastructure.Crypto;
 
 /// <summary>
 /// The development key ring: one JSON file holding every key of every purpose,
-/// <c>{"version":1,"keys":{"data":[{"id","key","createdAt"}],"index":[...]}}</c>, the last key of each
+/// <c>{"version":1,"keys":{"data":[{"id","key","createdAt"}],"index":[...],"signing":[...]}}</c>, the last key of each
 /// list being current. Created on first use with a fresh key per purpose, owner-only (0600), and always
 /// replaced whole (temp file + rename) so a crash never leaves half a key file.
 /// Not for production: the keys sit on disk unwrapped. Production uses <c>KeyVaultKeyRing</c>.
@@ -14,6 +14,9 @@ namespace WelfareAudit.Infrastructure.Crypto;
 public sealed class LocalKeyFileKeyRing : IKeyRing
 {
     private const int FileFormatVersion = 1;
+
+    /// <summary>Purposes added after the first key files were written: a file without them is upgraded, not corrupt.</summary>
+    private static readonly IReadOnlySet<KeyPurpose> AddedLater = new HashSet<KeyPurpose> { KeyPurpose.Signing };
 
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -113,6 +116,7 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
         {
             [KeyPurpose.Data] = [NewKey()],
             [KeyPurpose.Index] = [NewKey()],
+            [KeyPurpose.Signing] = [NewKey()],
         });
         try
         {
@@ -147,7 +151,16 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
             return null;
         }
         TightenPermissions();
-        return Parse(bytes);
+        var set = Parse(bytes);
+        var missing = AddedLater.Where(p => !set.Lists.ContainsKey(p)).ToList();
+        if (missing.Count == 0)
+        {
+            return set;
+        }
+        // A key file from before a purpose existed gets a fresh key for it; the other keys are kept as they are.
+        var upgraded = missing.Aggregate(set, (current, purpose) => current.With(purpose, NewKey()));
+        Write(upgraded, overwrite: true);
+        return upgraded;
     }
 
     private void TightenPermissions()
@@ -184,6 +197,10 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
             var name = PurposeName(purpose);
             if (!file.Keys.TryGetValue(name, out var entries) || entries is null || entries.Count == 0)
             {
+                if (AddedLater.Contains(purpose) && !file.Keys.ContainsKey(name))
+                {
+                    continue;
+                }
                 throw Corrupt($"it has no {name} keys");
             }
             var list = new List<StoredKey>(entries.Count);
@@ -254,6 +271,7 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
     {
         KeyPurpose.Data => "data",
         KeyPurpose.Index => "index",
+        KeyPurpose.Signing => "signing",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown key purpose."),
     };
 
@@ -276,8 +294,12 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
         public bool TryGet(KeyPurpose purpose, string keyId, out KeyMaterial key) =>
             byId.TryGetValue((purpose, keyId), out key!);
 
-        public KeySet With(KeyPurpose purpose, StoredKey added) =>
-            new(Lists.ToDictionary(p => p.Key, p => p.Key == purpose ? (IReadOnlyList<StoredKey>)[.. p.Value, added] : p.Value));
+        public KeySet With(KeyPurpose purpose, StoredKey added)
+        {
+            var lists = Lists.ToDictionary(p => p.Key, p => p.Value);
+            lists[purpose] = [.. lists.GetValueOrDefault(purpose) ?? [], added];
+            return new KeySet(lists);
+        }
     }
 
     private sealed class KeyFile

@@ -20,7 +20,7 @@ public class LedgerEventCodecTests
             new DiscussedWithClient(id, Now, "Talked it through.", "Relieved"),
             new EntryAmended(id, "findings", "corrected", "typo", false),
             new SupervisorReviewed(null, "oid-sup", null),
-            new Checkpoint(10, "ab", "kid", "sig"),
+            new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
         };

@@ -38,6 +38,37 @@ public sealed class LocalKeyFileKeyRingTests : IDisposable
     }
 
     [Fact]
+    public async Task GetCurrentAsync_FileFromBeforeTheSigningKey_AddsOneAndKeepsTheOthers()
+    {
+        // Arrange: a key file written before the signing purpose existed.
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyPath)!);
+        var data = Convert.ToBase64String(new byte[32]);
+        var index = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        File.WriteAllText(KeyPath, JsonSerializer.Serialize(new
+        {
+            version = 1,
+            keys = new
+            {
+                data = new[] { new { id = new string('a', 32), key = data, createdAt = "2026-01-01T00:00:00+00:00" } },
+                index = new[] { new { id = new string('b', 32), key = index, createdAt = "2026-01-01T00:00:00+00:00" } },
+            },
+        }));
+        var ring = new LocalKeyFileKeyRing(KeyPath, time);
+
+        // Act
+        var signing = await ring.GetCurrentAsync(KeyPurpose.Signing, CancellationToken.None);
+        var dataKey = await ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(32, signing.Bytes.Length);
+        Assert.Equal(new string('a', 32), dataKey.KeyId);
+        Assert.Equal(new byte[32], dataKey.Bytes);
+        using var file = JsonDocument.Parse(File.ReadAllText(KeyPath));
+        Assert.Equal(signing.KeyId, file.RootElement.GetProperty("keys").GetProperty("signing")[0].GetProperty("id").GetString());
+        Assert.Equal(signing.KeyId, (await new LocalKeyFileKeyRing(KeyPath, time).GetCurrentAsync(KeyPurpose.Signing, CancellationToken.None)).KeyId);
+    }
+
+    [Fact]
     public async Task GetCurrentAsync_NoFile_WritesOneRandomKeyPerPurpose()
     {
         // Arrange

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WelfareAudit.Core.Audit;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+using WelfareAudit.Infrastructure.Configuration;
+using WelfareAudit.Infrastructure.Crypto;
+using WelfareAudit.Infrastructure.Storage;
+using WelfareAudit.Testing;
+
+// Export of a large ledger and its offline verification, next to a bare query of the same rows, on one
+// Azurite in one run. The ledger is written directly as sealed rows in 100-row transactions (the
+// product's own sealer and row format), because appending 100,000 events one by one would only measure
+// the append path, which bench/WelfareAudit.Bench already does.
+//   bare query = TableClient.QueryAsync over the partition's event rows, nothing else;
+//   prepare    = verify the ledger in storage + scan for the range + sign and append a checkpoint;
+//   write      = stream the bundle to a file (decrypt, disclose, write);
+//   verify     = welfare-audit verify's code over the file.
+// Peak memory per phase: the largest managed heap and working set sampled every 20 ms during the phase.
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+await using var azurite = await AzuriteServer.StartAsync();
+var folder = Directory.CreateTempSubdirectory("wa-bench-export-");
+try
+{
+    var table = "benchexport";
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["WelfareAudit:Storage:ConnectionString"] = azurite.ConnectionString,
+        ["WelfareAudit:Storage:TableName"] = table,
+        ["WelfareAudit:Storage:OperationTimeout"] = "00:10:00",
+        ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(folder.FullName, "keys.json"),
+    }).Build();
+    var services = new ServiceCollection().AddLogging();
+    services.AddWelfareAuditInfrastructure(configuration);
+    await using var provider = services.BuildServiceProvider();
+    var keys = provider.GetRequiredService<IKeyRing>();
+    var tableClient = provider.GetRequiredService<TableClient>();
+    await tableClient.CreateIfNotExistsAsync();
+    const string ledgerId = "bench-therapist";
+
+    var fill = Stopwatch.StartNew();
+    await FillAsync(tableClient, new EventSealer(keys), keys, ledgerId, count);
+    fill.Stop();
+    Console.Error.WriteLine($"filled {count} events in {fill.Elapsed.TotalSeconds:F1} s");
+
+    var bare = await Measure("bare query", async () =>
+    {
+        long rows = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {RowKeys.EventsFrom} and RowKey lt {RowKeys.EventsTo}");
+        await foreach (var page in tableClient.QueryAsync<TableEntity>(filter, maxPerPage: 1000).AsPages())
+        {
+            rows += page.Values.Count;
+        }
+        return rows;
+    });
+
+    var exports = provider.GetRequiredService<AuditExportService>();
+    var supervisor = new Caller("bench-supervisor", new HashSet<Role> { Role.Supervisor });
+    var request = new AuditExportRequest(null, null, ledgerId, AuditFormat.Bundle, false);
+    AuditExport? export = null;
+    var prepare = await Measure("prepare (verify + scan + checkpoint)", async () =>
+    {
+        export = await exports.PrepareAsync(supervisor, request, default);
+        return export.Events;
+    });
+    var bundlePath = Path.Combine(folder.FullName, "bundle.jsonl");
+    var write = await Measure("write bundle", async () =>
+    {
+        await using var file = new FileStream(bundlePath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        await exports.WriteAsync(export!, file, default);
+        return export!.Events;
+    });
+    BundleVerification? verification = null;
+    var verify = await Measure("verify bundle", async () =>
+    {
+        await using var file = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        verification = await AuditBundleVerifier.VerifyAsync(file, null, null, default);
+        return verification.Events;
+    });
+
+    var result = new
+    {
+        machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}",
+        events = count,
+        bundleBytes = new FileInfo(bundlePath).Length,
+        verifyOk = verification!.Ok,
+        phases = new[] { bare, prepare, write, verify },
+        exportSecondsVsBareQuery = (prepare.Seconds + write.Seconds) / bare.Seconds,
+    };
+    var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+    Console.WriteLine(json);
+    var outDir = Path.Combine(RepositoryRoot.Path, "bench", "results");
+    Directory.CreateDirectory(outDir);
+    await File.WriteAllTextAsync(Path.Combine(outDir, "audit-export.json"), json);
+    Console.WriteLine();
+    Console.WriteLine("| phase | rows | seconds | peak managed heap MiB | peak working set MiB |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (var p in result.phases)
+    {
+        Console.WriteLine($"| {p.Phase} | {p.Rows} | {p.Seconds:F2} | {p.PeakManagedMiB:F1} | {p.PeakWorkingSetMiB:F1} |");
+    }
+    return verification.Ok ? 0 : 1;
+}
+finally
+{
+    folder.Delete(recursive: true);
+}
+
+static async Task<PhaseResult> Measure(string name, Func<Task<long>> run)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    long peakHeap = GC.GetTotalMemory(false), peakSet = Environment.WorkingSet;
+    using var stop = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
+            peakSet = Math.Max(peakSet, Environment.WorkingSet);
+            try
+            {
+                await Task.Delay(20, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    });
+    var sw = Stopwatch.StartNew();
+    var rows = await run();
+    sw.Stop();
+    await stop.CancelAsync();
+    await sampler;
+    Console.Error.WriteLine($"{name}: {rows} rows in {sw.Elapsed.TotalSeconds:F2} s");
+    return new PhaseResult(name, rows, sw.Elapsed.TotalSeconds, peakHeap / 1048576.0, peakSet / 1048576.0);
+}
+
+static async Task FillAsync(TableClient table, EventSealer sealer, IKeyRing keys, string ledgerId, int count)
+{
+    var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    var index = BlindIndex.Compute(await keys.GetCurrentAsync(KeyPurpose.Index, default), "C-BENCH");
+    var previous = ChainHash.ToHex(ChainHash.Genesis);
+    var batch = new List<TableTransactionAction>(100);
+    Guid search = Guid.Empty;
+    for (long sequence = 1; sequence <= count; sequence++)
+    {
+        var at = start.AddSeconds(sequence * 30);
+        LedgerEvent evt;
+        if (sequence % 10 == 1)
+        {
+            search = Guid.NewGuid();
+            evt = new SearchLogged(search, new CrisisSearchEntry("C-BENCH-" + (sequence % 97).ToString(CultureInfo.InvariantCulture), at.AddHours(-1),
+                new CrisisDetails("Sent a goodbye message; not reachable since.", RiskLevel.High, [new ContactAttempt(ContactChannel.Phone, at.AddHours(-2))]),
+                "No answer by phone or email after an alarming message.", new SearchScope([SearchSource.SearchEngine], ["name town"]),
+                "A post from this morning.", "Called the emergency contact.", null, at.AddDays(2)), index);
+        }
+        else
+        {
+            evt = (sequence % 10) switch
+            {
+                2 => new NextSessionSet(search, at.AddDays(2)),
+                3 => new DiscussedWithClient(search, at, "We talked about it.", "Understood."),
+                _ => new ReminderSent(search, "beforeSession", "r@" + sequence.ToString(CultureInfo.InvariantCulture), at.AddDays(1), "email"),
+            };
+        }
+        var sealedEvent = await sealer.SealAsync(new EventHeader(ledgerId, sequence, evt.Type, at, ledgerId), evt.ToFields(), previous, default);
+        previous = sealedEvent.Hash;
+        batch.Add(new TableTransactionAction(TableTransactionActionType.Add, EventRow.ToEntity(sealedEvent)));
+        if (sequence == count)
+        {
+            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = previous }));
+        }
+        if (batch.Count >= 99 || sequence == count)
+        {
+            await table.SubmitTransactionAsync(batch);
+            batch.Clear();
+        }
+    }
+}
+
+internal sealed record PhaseResult(string Phase, long Rows, double Seconds, double PeakManagedMiB, double PeakWorkingSetMiB);

@@ -1,0 +1,269 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+
+namespace WelfareAudit.Core.Audit;
+
+/// <summary>The names of the bundle format (docs/audit.md). Part of the format: never rename one.</summary>
+public static class BundleFormat
+{
+    public const string Name = "welfare-audit-bundle";
+    public const int Version = 1;
+    public const string Manifest = "manifest";
+    public const string ManifestSignature = "manifestSignature";
+    public const string Event = "event";
+    public const string End = "end";
+    public const string Error = "error";
+    public const string ClientRef = "clientRef";
+}
+
+/// <summary>
+/// Per-export pseudonyms of client codes: <c>C-</c> and 10 hex digits of an HMAC, under a key that exists
+/// only for this export, of the client's blind index. The same client gets the same pseudonym within one
+/// export and an unrelated one in the next; the key is never written anywhere.
+/// </summary>
+public sealed class ClientPseudonyms(IClientIndexer indexer) : IDisposable
+{
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+
+    public async Task<string> OfAsync(string clientRef, CancellationToken cancellationToken)
+    {
+        var index = await indexer.IndexAsync(clientRef, cancellationToken);
+        return "C-" + Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(index)))[..10];
+    }
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
+}
+
+/// <summary>
+/// Writes the verifiable bundle: JSON lines, one object per line. A manifest line, its signature, every
+/// event of every ledger part in sequence order, and an end line. Each line is built in a reusable buffer
+/// and written asynchronously, so memory stays constant however many events there are.
+/// </summary>
+public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer indexer)
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = false };
+
+    /// <summary>Writes the bundle; returns the in-range events written per ledger.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> WriteAsync(
+        AuditExport export, SigningKey manifestKey, IReadOnlyList<PublicSigningKey> keys, Stream output, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var json = new Utf8JsonWriter(buffer, Options);
+
+        WriteManifest(json, export, manifestKey.KeyId, keys);
+        json.Flush();
+        var signature = manifestKey.SignBase64(CheckpointStatement.EncodeManifest(buffer.WrittenSpan));
+        await EndLineAsync(json, buffer, output, cancellationToken);
+
+        json.WriteStartObject();
+        json.WriteString("kind", BundleFormat.ManifestSignature);
+        json.WriteString("keyId", manifestKey.KeyId);
+        json.WriteString("signature", signature);
+        json.WriteEndObject();
+        await EndLineAsync(json, buffer, output, cancellationToken);
+
+        using var pseudonyms = new ClientPseudonyms(indexer);
+        var written = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var part in export.Ledgers)
+        {
+            long inRange = 0;
+            var expected = part.FirstSequence;
+            string? previous = null;
+            await foreach (var e in reader.ReadAsync(part.LedgerId, part.FirstSequence, part.LastSequence, h => export.Request.InRange(h.RecordedAt), cancellationToken))
+            {
+                // The export verified the ledger before signing; this re-check catches a change made while
+                // streaming, and marks the bundle instead of handing out a clean-looking one.
+                var problem = e.Header.Sequence != expected ? $"event {expected} is missing from storage"
+                    : previous is not null && e.PrevHash != previous ? $"event {expected} no longer links to its predecessor"
+                    : ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(e.PrevHash), CanonicalEvent.Encode(e.Header, e.Clear, e.Commitments))) != e.Hash
+                        ? $"event {expected} no longer matches its hash" : null;
+                if (problem is not null)
+                {
+                    await WriteErrorAsync(json, buffer, output, part.LedgerId, expected, problem, cancellationToken);
+                    return written;
+                }
+                var isInRange = export.Request.InRange(e.Header.RecordedAt);
+                await WriteEventAsync(json, e, isInRange, export.Request.WithholdClientRef, pseudonyms, cancellationToken);
+                await EndLineAsync(json, buffer, output, cancellationToken);
+                inRange += isInRange ? 1 : 0;
+                previous = e.Hash;
+                expected++;
+                total++;
+            }
+            written[part.LedgerId] = inRange;
+            if (expected != part.LastSequence + 1)
+            {
+                await WriteErrorAsync(json, buffer, output, part.LedgerId, expected, $"event {expected} is missing from storage", cancellationToken);
+                return written;
+            }
+        }
+
+        json.WriteStartObject();
+        json.WriteString("kind", BundleFormat.End);
+        json.WriteNumber("ledgers", export.Ledgers.Count);
+        json.WriteNumber("events", total);
+        json.WriteEndObject();
+        await EndLineAsync(json, buffer, output, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+        return written;
+    }
+
+    private static void WriteManifest(Utf8JsonWriter json, AuditExport export, string manifestKeyId, IReadOnlyList<PublicSigningKey> keys)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", BundleFormat.Manifest);
+        json.WriteString("format", BundleFormat.Name);
+        json.WriteNumber("version", BundleFormat.Version);
+        json.WriteString("exportId", export.ExportId);
+        json.WriteString("generatedAt", Timestamps.ToText(export.GeneratedAt));
+        json.WriteString("generatedBy", export.GeneratedBy);
+        json.WriteStartObject("range");
+        WriteTime(json, "from", export.Request.From);
+        WriteTime(json, "until", export.Request.Until);
+        json.WriteEndObject();
+        json.WriteStartArray("withheld");
+        if (export.Request.WithholdClientRef)
+        {
+            json.WriteStringValue(BundleFormat.ClientRef);
+        }
+        json.WriteEndArray();
+        json.WriteString("manifestKeyId", manifestKeyId);
+        json.WriteStartArray("signingKeys");
+        foreach (var key in keys)
+        {
+            json.WriteStartObject();
+            json.WriteString("keyId", key.KeyId);
+            json.WriteString("publicKey", key.PublicKeyPem);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("ledgers");
+        foreach (var part in export.Ledgers)
+        {
+            var c = part.Checkpoint;
+            json.WriteStartObject();
+            json.WriteString("ledgerId", part.LedgerId);
+            json.WriteNumber("firstSequence", part.FirstSequence);
+            json.WriteNumber("lastSequence", part.LastSequence);
+            json.WriteString("anchor", part.AnchoredOnCheckpoint ? "checkpoint" : "genesis");
+            json.WriteNumber("events", part.Events);
+            json.WriteNumber("inRange", part.InRange);
+            json.WriteStartObject("checkpoint");
+            json.WriteNumber("sequence", c.Sequence);
+            json.WriteNumber("upToSequence", c.Checkpoint.UpToSequence);
+            json.WriteString("headHash", c.Checkpoint.HeadHash);
+            json.WriteString("signedAt", Timestamps.ToText(c.Checkpoint.SignedAt));
+            json.WriteString("keyId", c.Checkpoint.SigningKeyId);
+            json.WriteString("signature", c.Checkpoint.Signature);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartObject("counts");
+        json.WriteNumber("ledgers", export.Ledgers.Count);
+        json.WriteNumber("events", export.Events);
+        json.WriteNumber("inRange", export.InRange);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static async Task WriteEventAsync(Utf8JsonWriter json, AuditEventRecord e, bool inRange, bool withholdClientRef, ClientPseudonyms pseudonyms, CancellationToken ct)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", BundleFormat.Event);
+        json.WriteString("ledgerId", e.Header.LedgerId);
+        json.WriteNumber("sequence", e.Header.Sequence);
+        json.WriteString("type", e.Header.Type);
+        json.WriteString("recordedAt", Timestamps.ToText(e.Header.RecordedAt));
+        json.WriteString("actor", e.Header.Actor);
+        json.WriteBoolean("inRange", inRange);
+        json.WriteStartObject("clear");
+        foreach (var (name, value) in e.Clear)
+        {
+            json.WriteString(name, value);
+        }
+        json.WriteEndObject();
+
+        json.WriteStartObject("disclosed");
+        var withheld = new List<(string Name, string? Pseudonym)>();
+        foreach (var name in e.Commitments.Keys)
+        {
+            var opened = inRange ? e.Opened?.GetValueOrDefault(name) : null;
+            if (opened is null)
+            {
+                withheld.Add((name, null));
+            }
+            else if (withholdClientRef && IsClientRef(e, name))
+            {
+                withheld.Add((name, await pseudonyms.OfAsync(opened.Value, ct)));
+            }
+            else
+            {
+                json.WriteStartObject(name);
+                json.WriteString("value", opened.Value);
+                json.WriteBase64String("salt", opened.Salt);
+                json.WriteEndObject();
+            }
+        }
+        json.WriteEndObject();
+
+        json.WriteStartObject("withheld");
+        foreach (var (name, pseudonym) in withheld)
+        {
+            json.WriteStartObject(name);
+            json.WriteBase64String("commitment", e.Commitments[name]);
+            if (pseudonym is not null)
+            {
+                json.WriteString("pseudonym", pseudonym);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteString("prevHash", e.PrevHash);
+        json.WriteString("hash", e.Hash);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A client code: the one of a logged search, or the new one an amendment sets.</summary>
+    public static bool IsClientRef(AuditEventRecord e, string field) =>
+        (e.Header.Type == EventTypes.SearchLogged && field == BundleFormat.ClientRef) ||
+        (e.Header.Type == EventTypes.EntryAmended && field == "value" && e.Clear.GetValueOrDefault("field") == BundleFormat.ClientRef);
+
+    private static async Task WriteErrorAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, Stream output, string ledgerId, long sequence, string detail, CancellationToken ct)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", BundleFormat.Error);
+        json.WriteString("ledgerId", ledgerId);
+        json.WriteNumber("sequence", sequence);
+        json.WriteString("detail", "The ledger changed in storage during the export: " + detail + ". This bundle is incomplete and must not be trusted.");
+        json.WriteEndObject();
+        await EndLineAsync(json, buffer, output, ct);
+        await output.FlushAsync(ct);
+    }
+
+    private static void WriteTime(Utf8JsonWriter json, string name, DateTimeOffset? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, Timestamps.ToText(value.Value));
+        }
+    }
+
+    private static async Task EndLineAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, Stream output, CancellationToken ct)
+    {
+        json.Flush();
+        buffer.Write("\n"u8);
+        await output.WriteAsync(buffer.WrittenMemory, ct);
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+    }
+}

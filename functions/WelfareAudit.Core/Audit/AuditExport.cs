@@ -1,0 +1,53 @@
+using WelfareAudit.Core.Ledger;
+
+namespace WelfareAudit.Core.Audit;
+
+/// <summary>
+/// One ledger's part of an export: the events <see cref="FirstSequence"/> through <see cref="LastSequence"/>
+/// (the head the export's checkpoint signed). <see cref="FirstSequence"/> is 1, or the latest checkpoint
+/// before the range whose signed head is its own previous hash, so the part is anchored either on the
+/// chain's genesis or on a signed head.
+/// </summary>
+public sealed record LedgerExportPart(
+    string LedgerId,
+    long FirstSequence,
+    long LastSequence,
+    long Events,
+    long InRange,
+    CheckpointRecord Checkpoint,
+    IReadOnlyList<string> CheckpointKeyIds)
+{
+    public bool AnchoredOnCheckpoint => FirstSequence > 1;
+}
+
+/// <summary>A prepared export: verified, checkpointed, ready to stream.</summary>
+public sealed record AuditExport(
+    string ExportId,
+    DateTimeOffset GeneratedAt,
+    string GeneratedBy,
+    AuditExportRequest Request,
+    IReadOnlyList<LedgerExportPart> Ledgers)
+{
+    public long Events => Ledgers.Sum(l => l.Events);
+
+    public long InRange => Ledgers.Sum(l => l.InRange);
+
+    /// <summary>The file name a download gets.</summary>
+    public string FileName => $"welfare-audit-{Timestamps.ToText(GeneratedAt)[..10]}-{ExportId[..8]}.{Extension}";
+
+    public string ContentType => Request.Format switch
+    {
+        AuditFormat.Bundle => "application/x-ndjson; charset=utf-8",
+        AuditFormat.Csv => "text/csv; charset=utf-8",
+        AuditFormat.Fhir => "application/fhir+json; charset=utf-8",
+        _ => "text/html; charset=utf-8",
+    };
+
+    private string Extension => Request.Format switch
+    {
+        AuditFormat.Bundle => "bundle.jsonl",
+        AuditFormat.Csv => "csv",
+        AuditFormat.Fhir => "fhir.json",
+        _ => "html",
+    };
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using WelfareAudit.Core.Validation;
+
+namespace WelfareAudit.Core.Audit;
+
+/// <summary>The formats of an audit export.</summary>
+public enum AuditFormat
+{
+    /// <summary>JSON lines a board can verify offline with <c>welfare-audit verify</c>.</summary>
+    Bundle,
+
+    /// <summary>One row per search, for a spreadsheet.</summary>
+    Csv,
+
+    /// <summary>A FHIR R4 Bundle of AuditEvent resources.</summary>
+    Fhir,
+
+    /// <summary>A printable report for a board.</summary>
+    Html,
+}
+
+/// <summary>
+/// What a supervisor asked to export. The range is half-open on the ledger's record time:
+/// <c>From &lt;= recordedAt &lt; Until</c>. A date without a time means that whole UTC day
+/// (<c>to=2026-11-30</c> includes the 30th); a date-time <c>to</c> is included as given.
+/// </summary>
+public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Until, string? Therapist, AuditFormat Format, bool WithholdClientRef)
+{
+    public const int MaxLedgerIdLength = 128;
+
+    public bool InRange(DateTimeOffset recordedAt) => (From is null || recordedAt >= From) && (Until is null || recordedAt < Until);
+
+    public string FormatName => FormatText(Format);
+
+    public static string FormatText(AuditFormat format) => format.ToString().ToLowerInvariant();
+
+    /// <summary>Parses the query parameters; throws <see cref="ValidationFailedException"/> naming every bad one.</summary>
+    public static AuditExportRequest Parse(string? from, string? to, string? therapist, string? format, string? withholdClientRef)
+    {
+        var errors = new ValidationErrors();
+        var fromAt = ParseTime(errors, "from", from, endOfDay: false);
+        var until = ParseTime(errors, "to", to, endOfDay: true);
+        if (fromAt is not null && until is not null && until <= fromAt)
+        {
+            errors.Add("to", "must not be before from");
+        }
+
+        string? ledgerId = null;
+        if (!string.IsNullOrEmpty(therapist))
+        {
+            if (therapist.Length > MaxLedgerIdLength || !therapist.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                errors.Add("therapist", "must be a therapist's object id");
+            }
+            else
+            {
+                ledgerId = therapist;
+            }
+        }
+
+        var parsedFormat = AuditFormat.Bundle;
+        if (string.IsNullOrEmpty(format))
+        {
+            errors.Add("format", "is required: bundle, csv, fhir or html");
+        }
+        else if (!TryLower(format, out parsedFormat))
+        {
+            errors.Add("format", "must be one of: bundle, csv, fhir, html");
+        }
+
+        var withhold = false;
+        if (!string.IsNullOrEmpty(withholdClientRef) && !bool.TryParse(withholdClientRef, out withhold))
+        {
+            errors.Add("withholdClientRef", "must be true or false");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            throw new ValidationFailedException(errors);
+        }
+        return new AuditExportRequest(fromAt, until, ledgerId, parsedFormat, withhold);
+    }
+
+    private static bool TryLower(string text, out AuditFormat format)
+    {
+        foreach (var value in Enum.GetValues<AuditFormat>())
+        {
+            if (FormatText(value) == text)
+            {
+                format = value;
+                return true;
+            }
+        }
+        format = default;
+        return false;
+    }
+
+    private static DateTimeOffset? ParseTime(ValidationErrors errors, string name, string? text, bool endOfDay)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        if (text.Length == 10 && DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            var start = new DateTimeOffset(DateTime.SpecifyKind(day, DateTimeKind.Utc));
+            return endOfDay ? start.AddDays(1) : start;
+        }
+        // A date-time must carry its offset (Z or ±hh:mm): a bare local time would mean different instants to different readers.
+        var hasOffset = text.EndsWith('Z') || (text.Length > 6 && (text[^6] is '+' or '-') && text[^3] == ':');
+        if (hasOffset && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            // Ledger times have 100 ns resolution: "to" as given is included, so the bound is one tick later.
+            return endOfDay ? at.ToUniversalTime().AddTicks(1) : at.ToUniversalTime();
+        }
+        errors.Add(name, "must be a date (yyyy-MM-dd) or an ISO 8601 date-time with an offset (e.g. 2026-11-01T00:00:00Z)");
+        return null;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+
+namespace WelfareAudit.Core.Audit;
+
+/// <summary>
+/// The audit export use case (Supervisor only). <see cref="PrepareAsync"/> does everything that can fail
+/// cleanly before a byte is sent: it checks the role and the request, verifies each ledger in storage
+/// (a tampered ledger is refused, never presented as intact), finds where each ledger's part starts,
+/// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format and
+/// appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
+/// </summary>
+public sealed class AuditExportService(
+    ILedger ledger,
+    IAuditLedgerReader reader,
+    LedgerCheckpointer checkpointer,
+    ISigningKeys keys,
+    IClientIndexer indexer,
+    AuditReportOptions reportOptions,
+    TimeProvider time)
+{
+    public async Task<PublicSigningKey> GetSigningKeyAsync(CancellationToken cancellationToken)
+    {
+        using var key = await keys.GetCurrentAsync(cancellationToken);
+        return new PublicSigningKey(key.KeyId, key.PublicKeyPem);
+    }
+
+    public async Task<AuditExport> PrepareAsync(Caller caller, AuditExportRequest request, CancellationToken cancellationToken)
+    {
+        if (!caller.Is(Role.Supervisor))
+        {
+            throw new ForbiddenException("The Supervisor role is required to export.");
+        }
+
+        IReadOnlyList<string> ledgers = request.Therapist is { } therapist
+            ? (await ledger.GetHeadAsync(therapist, cancellationToken) is null ? throw new NotFoundException("No ledger for this therapist.") : [therapist])
+            : await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
+
+        // Every ledger is verified before any is checkpointed: a signature is never put on a broken chain.
+        var verified = new List<LedgerVerification>(ledgers.Count);
+        foreach (var id in ledgers)
+        {
+            var verification = await ledger.VerifyAsync(id, cancellationToken);
+            if (!verification.Ok)
+            {
+                throw new LedgerTamperedException(verification);
+            }
+            verified.Add(verification);
+        }
+
+        var parts = new List<LedgerExportPart>(ledgers.Count);
+        foreach (var v in verified.Where(v => v.Events > 0))
+        {
+            var (first, events, inRange, keyIds) = await ScanAsync(v.LedgerId, v.Events, request, cancellationToken);
+            var checkpoint = await checkpointer.CheckpointAsync(new LedgerHead(v.LedgerId, v.Events, v.HeadHash), caller.ObjectId, cancellationToken);
+            parts.Add(new LedgerExportPart(v.LedgerId, first, v.Events, events, inRange, checkpoint, keyIds));
+        }
+        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts);
+    }
+
+    /// <summary>Streams the export in its format, then records it in every exported ledger.</summary>
+    public async Task WriteAsync(AuditExport export, Stream output, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, long> written = new Dictionary<string, long>();
+        try
+        {
+            switch (export.Request.Format)
+            {
+                case AuditFormat.Bundle:
+                    using (var manifestKey = await keys.GetCurrentAsync(cancellationToken))
+                    {
+                        var keyIds = export.Ledgers.SelectMany(l => l.CheckpointKeyIds.Append(l.Checkpoint.Checkpoint.SigningKeyId))
+                            .Append(manifestKey.KeyId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                        var publicKeys = new List<PublicSigningKey>(keyIds.Count);
+                        foreach (var id in keyIds)
+                        {
+                            publicKeys.Add(id == manifestKey.KeyId ? new PublicSigningKey(id, manifestKey.PublicKeyPem) : await keys.GetPublicAsync(id, cancellationToken));
+                        }
+                        written = await new AuditBundleWriter(reader, indexer).WriteAsync(export, manifestKey, publicKeys, output, cancellationToken);
+                    }
+                    break;
+                case AuditFormat.Csv:
+                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
+                    {
+                        written = await AuditCsvWriter.WriteAsync(Rows(export, pseudonyms, cancellationToken), output, cancellationToken);
+                    }
+                    break;
+                case AuditFormat.Html:
+                    // A board reads pseudonyms: the report never carries client codes.
+                    using (var pseudonyms = new ClientPseudonyms(indexer))
+                    {
+                        var now = time.GetUtcNow();
+                        written = await AuditHtmlReport.WriteAsync(export, new AuditSearchRows(ledger, reportOptions).ReadAsync(export, now, pseudonyms, cancellationToken),
+                            reportOptions, now, output, cancellationToken);
+                    }
+                    break;
+                case AuditFormat.Fhir:
+                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
+                    {
+                        written = await AuditFhirWriter.WriteAsync(export, reader, pseudonyms, output, cancellationToken);
+                    }
+                    break;
+                default:
+                    throw new NotSupportedException($"The {export.Request.FormatName} format is not available.");
+            }
+        }
+        finally
+        {
+            // Recorded even when the download was cut off: an attempt to take data out is itself an event.
+            foreach (var part in export.Ledgers)
+            {
+                var evt = new AuditExported(export.GeneratedBy, export.Request.From, export.Request.Until, export.Request.FormatName,
+                    written.GetValueOrDefault(part.LedgerId), part.Checkpoint.Sequence);
+                await ledger.AppendAsync(part.LedgerId, export.GeneratedBy, null, _ => evt, CancellationToken.None);
+            }
+        }
+    }
+
+    private IAsyncEnumerable<AuditSearchRow> Rows(AuditExport export, ClientPseudonyms? pseudonyms, CancellationToken ct) =>
+        new AuditSearchRows(ledger, reportOptions).ReadAsync(export, time.GetUtcNow(), pseudonyms, ct);
+
+    /// <summary>
+    /// One pass over the clear rows (no decryption): where the part starts (genesis, or the latest
+    /// checkpoint before the range that signs its own predecessor), how many events and in-range events
+    /// it has, and which keys signed the checkpoints inside it.
+    /// </summary>
+    private async Task<(long First, long Events, long InRange, IReadOnlyList<string> KeyIds)> ScanAsync(string ledgerId, long upTo, AuditExportRequest request, CancellationToken ct)
+    {
+        long first = 1, events = 0, inRange = 0;
+        var keyIds = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in reader.ReadAsync(ledgerId, 1, upTo, _ => false, ct))
+        {
+            if (IsAnchor(e) && request.From is { } from && e.Header.RecordedAt < from)
+            {
+                first = e.Header.Sequence;
+                events = 0;
+                inRange = 0;
+                keyIds.Clear();
+            }
+            events++;
+            inRange += request.InRange(e.Header.RecordedAt) ? 1 : 0;
+            if (e.Header.Type == EventTypes.Checkpoint && e.Clear.TryGetValue("signingKeyId", out var keyId))
+            {
+                keyIds.Add(keyId);
+            }
+        }
+        return (first, events, inRange, [.. keyIds.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>A checkpoint that signs exactly the head before it: the chain from it on needs nothing earlier.</summary>
+    public static bool IsAnchor(AuditEventRecord e) =>
+        e.Header.Type == EventTypes.Checkpoint &&
+        e.Clear.TryGetValue("upToSequence", out var upTo) &&
+        long.TryParse(upTo, NumberStyles.None, CultureInfo.InvariantCulture, out var u) && u == e.Header.Sequence - 1 &&
+        e.Clear.GetValueOrDefault("headHash") == e.PrevHash;
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using WelfareAudit.Core.Audit;
+using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Validation;
+using WelfareAudit.Http.Identity;
+
+namespace WelfareAudit.Http;
+
+/// <summary>
+/// The audit endpoints: the public signing key, and the export, streamed. Everything that can be
+/// refused (role, parameters, a ledger that fails verification) is refused before the first byte, as a
+/// problem response; after that the export is written as it is read, so memory does not grow with it.
+/// </summary>
+public sealed partial class AuditHandlers(AuditExportService audits, CallerResolver callers, ILogger<AuditHandlers> logger)
+{
+    private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
+
+    private static readonly HashSet<string> ExportParameters = new(StringComparer.Ordinal) { "from", "to", "therapist", "format", "withholdClientRef" };
+
+    public Task<IResult> GetSigningKey(HttpContext context) => RunAsync(context, async _ =>
+    {
+        var key = await audits.GetSigningKeyAsync(context.RequestAborted);
+        return TypedResults.Json(new { keyId = key.KeyId, algorithm = "ECDSA P-256, SHA-256, IEEE P1363 signature (r||s), base64", publicKey = key.PublicKeyPem }, Output);
+    });
+
+    public Task<IResult> ExportAudit(HttpContext context) => RunAsync(context, async caller =>
+    {
+        var query = context.Request.Query;
+        var errors = new ValidationErrors();
+        foreach (var (name, values) in query)
+        {
+            if (!ExportParameters.Contains(name))
+            {
+                errors.Add(name, "is not a parameter of the export (from, to, therapist, format, withholdClientRef)");
+            }
+            else if (values.Count > 1)
+            {
+                errors.Add(name, "must be given once");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new ValidationFailedException(errors);
+        }
+        var request = AuditExportRequest.Parse(query["from"], query["to"], query["therapist"], query["format"], query["withholdClientRef"]);
+        var export = await audits.PrepareAsync(caller, request, context.RequestAborted);
+        return new StreamedExport(export, audits, logger);
+    });
+
+    private async Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> handle)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        try
+        {
+            return await handle(callers.Resolve(context));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
+        }
+        catch (LedgerTamperedException t)
+        {
+            var problem = t.Verification.Problem!;
+            Log.TamperedLedger(logger, t.Verification.LedgerId, problem.Sequence, problem.Kind.ToString());
+            return Problems.Problem(StatusCodes.Status409Conflict, "Ledger failed verification",
+                $"Ledger {t.Verification.LedgerId} failed verification at sequence {problem.Sequence} ({problem.Kind}): {problem.Detail} " +
+                "Nothing was exported and nothing was signed; see GET /api/ledger/verify.");
+        }
+        catch (Exception e)
+        {
+            return Problems.From(e, context, logger);
+        }
+    }
+
+    /// <summary>Writes the export to the response as it is read (chunked), then records it in the ledgers.</summary>
+    private sealed class StreamedExport(AuditExport export, AuditExportService audits, ILogger logger) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = export.ContentType;
+            response.Headers.ContentDisposition = $"attachment; filename=\"{export.FileName}\"";
+            response.Headers["X-Export-Id"] = export.ExportId;
+            if (export.Request.Format == AuditFormat.Html)
+            {
+                response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            }
+            try
+            {
+                await audits.WriteAsync(export, response.Body, httpContext.RequestAborted);
+            }
+            catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+            {
+                Log.ExportAborted(logger, export.ExportId);
+            }
+            catch (Exception e)
+            {
+                // The status line is gone already: cut the connection so the client sees an incomplete download, not a short file.
+                Log.ExportFailed(logger, export.ExportId, e);
+                httpContext.Abort();
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
+        public static partial void TamperedLedger(ILogger logger, string ledgerId, long sequence, string kind);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Export {ExportId} aborted by the client")]
+        public static partial void ExportAborted(ILogger logger, string exportId);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Export {ExportId} failed while streaming")]
+        public static partial void ExportFailed(ILogger logger, string exportId, Exception exception);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using WelfareAudit.Core.Audit;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Infrastructure.Crypto;
+
+namespace WelfareAudit.Cli;
+
+/// <summary>
+/// <c>welfare-audit</c>. Exit codes: 0 success; 1 the bundle failed verification (the first problem is
+/// named on stdout); 2 usage or I/O error; 3 Key Vault refused or could not be reached.
+/// </summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int VerificationFailed = 1;
+    public const int UsageError = 2;
+    public const int VaultError = 3;
+
+    private const string Usage = """
+        usage:
+          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>]
+              Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
+              obtained separately from the bundle) so that a bundle re-signed with another key is refused.
+          welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|managed-identity]
+              Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
+          welfare-audit keys rotate --vault <uri> [--purpose data|index|signing|all] [--prefix ...] [--credential ...]
+              Adds a new version of the key(s); older versions stay readable.
+        """;
+
+    /// <summary>Runs the CLI in-process (tests call this); <paramref name="secretClients"/> replaces the Key Vault client factory.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
+        Func<Uri, TokenCredential, SecretClient>? secretClients = null)
+    {
+        try
+        {
+            return args switch
+            {
+                ["verify", var path, .. var rest] => await VerifyAsync(path, rest, stdout, stderr, cancellationToken),
+                ["keys", "init", .. var rest] => await KeysAsync(rotate: false, rest, stdout, stderr, secretClients, cancellationToken),
+                ["keys", "rotate", .. var rest] => await KeysAsync(rotate: true, rest, stdout, stderr, secretClients, cancellationToken),
+                ["--help" or "-h" or "help"] => Help(stdout),
+                _ => Fail(stderr, "Unknown command."),
+            };
+        }
+        catch (UsageException u)
+        {
+            return Fail(stderr, u.Message);
+        }
+    }
+
+    private static int Help(TextWriter stdout)
+    {
+        stdout.WriteLine(Usage);
+        return Ok;
+    }
+
+    private static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("welfare-audit: " + message);
+        stderr.WriteLine(Usage);
+        return UsageError;
+    }
+
+    private static async Task<int> VerifyAsync(string path, string[] rest, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var options = Options(rest, "--public-key");
+        string? pinned = null;
+        if (options.TryGetValue("--public-key", out var keyPath))
+        {
+            pinned = ReadText(keyPath, "public key");
+        }
+        Stream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"welfare-audit: cannot read the bundle '{path}': {e.Message}");
+            return UsageError;
+        }
+        BundleVerification result;
+        await using (file)
+        {
+            result = await AuditBundleVerifier.VerifyAsync(file, pinned,
+                n => stderr.WriteLine($"verified {n.ToString("N0", CultureInfo.InvariantCulture)} events..."), ct);
+        }
+
+        if (!result.Ok)
+        {
+            stdout.WriteLine($"FAILED: {result.Problem}");
+            stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
+            return VerificationFailed;
+        }
+        stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s), " +
+            $"exported {Text(result.GeneratedAt)} by {result.GeneratedBy}, signed with key {result.ManifestKeyId}.");
+        stdout.WriteLine(pinned is null
+            ? "WARNING: no --public-key was given, so the bundle was checked against the key it carries itself. Obtain the practice's public key separately and verify again with --public-key."
+            : "The signing key is the public key given (--public-key).");
+        foreach (var l in result.Ledgers)
+        {
+            stdout.WriteLine($"  ledger {l.LedgerId}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
+                $"anchored on {l.Anchor}, head signed at {Text(l.CheckpointSignedAt)} (key {l.CheckpointKeyId}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+        }
+        return Ok;
+    }
+
+    private static async Task<int> KeysAsync(bool rotate, string[] rest, TextWriter stdout, TextWriter stderr,
+        Func<Uri, TokenCredential, SecretClient>? secretClients, CancellationToken ct)
+    {
+        var options = Options(rest, "--vault", "--prefix", "--credential", "--purpose");
+        if (!options.TryGetValue("--vault", out var vaultText) || !Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) || vault.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new UsageException("--vault must be the vault's https URI.");
+        }
+        if (!rotate && options.ContainsKey("--purpose"))
+        {
+            throw new UsageException("--purpose is for keys rotate.");
+        }
+        TokenCredential credential = options.GetValueOrDefault("--credential", "azure-cli") switch
+        {
+            "azure-cli" => new AzureCliCredential(),
+            "managed-identity" => new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
+            _ => throw new UsageException("--credential must be azure-cli or managed-identity (there is deliberately no fallback from one to the other)."),
+        };
+        KeyPurpose[] purposes = options.GetValueOrDefault("--purpose", "all") switch
+        {
+            "all" => Enum.GetValues<KeyPurpose>(),
+            "data" => [KeyPurpose.Data],
+            "index" => [KeyPurpose.Index],
+            "signing" => [KeyPurpose.Signing],
+            _ => throw new UsageException("--purpose must be data, index, signing or all."),
+        };
+
+        var client = (secretClients ?? ((uri, cred) => new SecretClient(uri, cred)))(vault, credential);
+        var ring = new KeyVaultKeyRing(client, new KeyVaultKeyRingOptions { SecretNamePrefix = options.GetValueOrDefault("--prefix", "welfareaudit") }, TimeProvider.System);
+        try
+        {
+            foreach (var purpose in purposes)
+            {
+                var name = ring.SecretName(purpose);
+                if (!rotate)
+                {
+                    try
+                    {
+                        var existing = await client.GetSecretAsync(name, version: null, ct);
+                        stdout.WriteLine($"{name}: exists (version {existing.Value.Properties.Version}), left as it is.");
+                        continue;
+                    }
+                    catch (RequestFailedException e) when (e.Status == 404)
+                    {
+                        // Absent: created below.
+                    }
+                }
+                var created = await ring.RotateAsync(purpose, ct);
+                stdout.WriteLine($"{name}: {(rotate ? "rotated, new" : "created,")} version {created.KeyId}.");
+            }
+        }
+        catch (Exception e) when (e is KeyUnavailableException or RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+        {
+            stderr.WriteLine("welfare-audit: " + e.Message);
+            return VaultError;
+        }
+        if (rotate)
+        {
+            stdout.WriteLine("Older versions stay readable. Record the rotation in the ledgers' operations log (see docs/audit.md).");
+        }
+        return Ok;
+    }
+
+    private static Dictionary<string, string> Options(string[] args, params string[] allowed)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!allowed.Contains(args[i]))
+            {
+                throw new UsageException($"Unexpected argument '{args[i]}'.");
+            }
+            if (i + 1 >= args.Length)
+            {
+                throw new UsageException($"{args[i]} needs a value.");
+            }
+            if (!options.TryAdd(args[i], args[i + 1]))
+            {
+                throw new UsageException($"{args[i]} is given twice.");
+            }
+            i++;
+        }
+        return options;
+    }
+
+    private static string ReadText(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read the {what} '{path}': {e.Message}");
+        }
+    }
+
+    private static string Text(DateTimeOffset? at) => at is null ? "(unknown)" : Timestamps.ToText(at.Value);
+
+    private sealed class UsageException(string message) : Exception(message);
+}
