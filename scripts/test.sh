@@ -30,7 +30,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 set +e
-dotnet test WelfareAudit.sln -c Release --logger "trx" --results-directory "$results" "$@"
+dotnet test WelfareAudit.sln -c Release --logger "trx;LogFileName={assembly}.trx" --results-directory "$results" "$@"
 status=$?
 set -e
 
