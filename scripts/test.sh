@@ -30,20 +30,17 @@ rm -rf "$results"
 mkdir -p "$results"
 
 set +e
-dotnet test WelfareAudit.sln -c Release --logger "trx;LogFileName={assembly}.trx" --results-directory "$results" "$@"
-status=$?
+dotnet test WelfareAudit.sln -c Release --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/output.log"
+status=${PIPESTATUS[0]}
 set -e
 
+# One summary line per test assembly: "Passed!  - Failed:     0, Passed:    92, Skipped: ..." (or "Failed!").
 passed=0
 failed=0
-shopt -s nullglob
-for trx in "$results"/*.trx; do
-  counters=$(grep -o '<Counters [^>]*' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
-done
+while read -r f p; do
+  passed=$((passed + p))
+  failed=$((failed + f))
+done < <(sed -n 's/^\(Passed\|Failed\)! *- Failed: *\([0-9]*\), Passed: *\([0-9]*\),.*/\2 \3/p' "$results/output.log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before results were written: count it as a failure.
   failed=1
