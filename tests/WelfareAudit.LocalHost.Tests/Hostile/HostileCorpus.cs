@@ -27,7 +27,8 @@ public enum CallerKind
 /// </summary>
 public sealed record HostileCase(
     string Category,
-    string Name,
+    string Route,
+    string Input,
     string Method,
     string Path,
     byte[]? Body,
@@ -37,7 +38,11 @@ public sealed record HostileCase(
     CallerKind Caller = CallerKind.Therapist,
     string[]? PrincipalHeaders = null,
     bool Chunked = false,
-    bool Raw = false);
+    bool Raw = false)
+{
+    /// <summary>Unique in the corpus; the theory shows it as its three parts (xunit cuts each string argument at 50 characters).</summary>
+    public string Name => $"{Category}: {Route}, {Input}";
+}
 
 /// <summary>
 /// Generates the hostile-input corpus: every row is derived from a valid request of a route by one
@@ -59,7 +64,8 @@ public static class HostileCorpus
 
     public static IReadOnlyList<HostileCase> All => Cases.Value;
 
-    public static HostileCase Get(string name) => All.Single(c => c.Name == name);
+    public static HostileCase Get(string category, string route, string input) =>
+        All.Single(c => c.Category == category && c.Route == route && c.Input == input);
 
     private static readonly int[] BadRequest = [400];
     private static readonly int[] Unsupported = [415];
@@ -154,7 +160,7 @@ public static class HostileCorpus
     }
 
     private static HostileCase Case(string category, string name, BodyRoute route, byte[]? body, int[] expected, params string[] markers) =>
-        new(category, $"{category}: {route.Method} {route.Short} {name}", route.Method, route.Path, body, Json, expected, markers.Length == 0 ? [Marker] : markers);
+        new(category, $"{route.Method} {route.Short}", name, route.Method, route.Path, body, Json, expected, markers.Length == 0 ? [Marker] : markers);
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -239,7 +245,8 @@ public static class HostileCorpus
         ];
         for (var i = 0; i < broken.Length; i++)
         {
-            cases.Add(Case(category, $"syntax #{i:D2}", search, Utf8(broken[i]), BadRequest));
+            var shown = broken[i].Replace(Marker, "M", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+            cases.Add(Case(category, $"#{i:D2} {(shown.Trim().Length == 0 ? "blank" : shown)}", search, Utf8(broken[i]), BadRequest));
         }
 
         foreach (var route in BodyRoutes(now))
@@ -394,7 +401,7 @@ public static class HostileCorpus
             cases.Add(Case(category, $"{path} of {limit + 1} chars", route, Serialize(body), BadRequest));
             var wide = route.Valid();
             Set(wide, path, Marker + string.Concat(Enumerable.Repeat("é", limit + 1 - Marker.Length)));
-            cases.Add(Case(category, $"{path} of {limit + 1} two-byte chars", route, Serialize(wide), BadRequest));
+            cases.Add(Case(category, $"{path} of {limit + 1} 'é'", route, Serialize(wide), BadRequest));
         }
 
         var counts = routes[0].Valid();
@@ -489,12 +496,12 @@ public static class HostileCorpus
         [
             ("0xFF", [0xFF]),
             ("0xC0 0xAF (overlong '/')", [0xC0, 0xAF]),
-            ("0xE0 0x80 0xAF (overlong)", [0xE0, 0x80, 0xAF]),
-            ("0xED 0xA0 0x80 (encoded surrogate)", [0xED, 0xA0, 0x80]),
-            ("0xF4 0x90 0x80 0x80 (beyond U+10FFFF)", [0xF4, 0x90, 0x80, 0x80]),
+            ("E0 80 AF (overlong)", [0xE0, 0x80, 0xAF]),
+            ("ED A0 80 (encoded surrogate)", [0xED, 0xA0, 0x80]),
+            ("F4 90 80 80 (beyond U+10FFFF)", [0xF4, 0x90, 0x80, 0x80]),
             ("0xE2 0x82 (cut short)", [0xE2, 0x82]),
             ("0x80 (lone continuation)", [0x80]),
-            ("0xF8 0x88 0x80 0x80 0x80 (5-byte form)", [0xF8, 0x88, 0x80, 0x80, 0x80]),
+            ("F8 88 80 80 80 (5-byte form)", [0xF8, 0x88, 0x80, 0x80, 0x80]),
         ];
         foreach (var (name, bytes) in sequences)
         {
@@ -593,7 +600,7 @@ public static class HostileCorpus
         }
         foreach (var value in notIso)
         {
-            cases.Add(Case(category, $"occurredAt = \"{value}\" (not ISO 8601)", routes[0], WithRaw(routes[0].Valid(), "occurredAt", JsonSerializer.Serialize(value)), BadRequest));
+            cases.Add(Case(category, $"occurredAt not ISO: \"{value.Replace(Marker, "M", StringComparison.Ordinal)}\"", routes[0], WithRaw(routes[0].Valid(), "occurredAt", JsonSerializer.Serialize(value)), BadRequest));
         }
         foreach (var value in new[] { "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "yesterday" })
         {
@@ -656,16 +663,16 @@ public static class HostileCorpus
                     continue;
                 }
                 var body = route is null ? null : Serialize(route.Valid());
-                cases.Add(new HostileCase("id", $"id: {method} {shortName} with {name}", method, template.Replace("{sid}", segment, StringComparison.Ordinal),
+                cases.Add(new HostileCase("id", $"{method} {shortName}", name, method, template.Replace("{sid}", segment, StringComparison.Ordinal),
                     body, body is null ? null : Json, [400, 404], [Marker]));
             }
             // Real dot segments, sent raw so that no client normalizes them away.
             var traversal = template.Replace("{sid}", "{id}/../../../" + Marker, StringComparison.Ordinal);
             var rawBody = route is null ? null : Serialize(route.Valid());
-            cases.Add(new HostileCase("id", $"id: {method} {shortName} with ../ traversal (raw)", method, "/" + traversal, rawBody, rawBody is null ? null : Json,
+            cases.Add(new HostileCase("id", $"{method} {shortName}", "../ traversal (raw)", method, "/" + traversal, rawBody, rawBody is null ? null : Json,
                 [404, 405], [Marker], Raw: true));
         }
-        cases.Add(new HostileCase("id", "id: POST discussion traversal onto the ledger (raw)", "POST", "/api/searches/{id}/../../ledger/verify",
+        cases.Add(new HostileCase("id", "POST discussion", "../ traversal onto the ledger (raw)", "POST", "/api/searches/{id}/../../ledger/verify",
             Serialize(routes[2].Valid()), Json, [404, 405], [Marker], Raw: true));
 
         string[] therapists =
@@ -676,12 +683,12 @@ public static class HostileCorpus
         foreach (var (therapist, i) in therapists.Select((t, i) => (t, i)))
         {
             var path = "api/searches?therapist=" + Uri.EscapeDataString(therapist);
-            cases.Add(new HostileCase("query", $"query: therapist #{i:D2} ({Shorten(therapist.Replace(Marker, "M", StringComparison.Ordinal))}) as therapist", "GET", path, null, null, BadRequest, [Marker]));
-            cases.Add(new HostileCase("query", $"query: therapist #{i:D2} ({Shorten(therapist.Replace(Marker, "M", StringComparison.Ordinal))}) as supervisor", "GET", path, null, null, BadRequest, [Marker], CallerKind.Supervisor));
+            cases.Add(new HostileCase("query", "GET list as therapist", $"therapist #{i:D2} {Shorten(therapist.Replace(Marker, "M", StringComparison.Ordinal))}", "GET", path, null, null, BadRequest, [Marker]));
+            cases.Add(new HostileCase("query", "GET list as supervisor", $"therapist #{i:D2} {Shorten(therapist.Replace(Marker, "M", StringComparison.Ordinal))}", "GET", path, null, null, BadRequest, [Marker], CallerKind.Supervisor));
         }
         foreach (var (query, i) in new[] { "status=" + Marker, "status=all'%20or%20'" + Marker, "status=all&status=closed", "therapist=a&therapist=b", "status=ALL", "status=%00" }.Select((q, i) => (q, i)))
         {
-            cases.Add(new HostileCase("query", $"query: status #{i:D2} ({Shorten(query.Replace(Marker, "M", StringComparison.Ordinal))})", "GET", "api/searches?" + query, null, null, BadRequest, [Marker], CallerKind.Supervisor));
+            cases.Add(new HostileCase("query", "GET list as supervisor", $"status #{i:D2} {Shorten(query.Replace(Marker, "M", StringComparison.Ordinal))}", "GET", "api/searches?" + query, null, null, BadRequest, [Marker], CallerKind.Supervisor));
         }
     }
 
@@ -732,7 +739,7 @@ public static class HostileCorpus
         var search = BodyRoutes(now)[0];
         foreach (var (name, headers, expected) in forged)
         {
-            cases.Add(new HostileCase(category, $"{category}: POST search, {name}", "POST", Searches, Serialize(search.Valid()), Json, expected, [Marker],
+            cases.Add(new HostileCase(category, "POST search", name, "POST", Searches, Serialize(search.Valid()), Json, expected, [Marker],
                 CallerKind.Forged, headers, Raw: headers.Length > 1));
         }
         string[] perRoute = ["not base64", "no object id", "OData in object id", "two principal header lines", "lower-case role name"];
@@ -740,14 +747,14 @@ public static class HostileCorpus
         {
             foreach (var (name, headers, expected) in forged.Where(f => perRoute.Contains(f.Name)))
             {
-                cases.Add(new HostileCase(category, $"{category}: {route.Method} {route.Short}, {name}", route.Method, route.Path, Serialize(route.Valid()), Json,
+                cases.Add(new HostileCase(category, $"{route.Method} {route.Short}", name, route.Method, route.Path, Serialize(route.Valid()), Json,
                     expected is [403] ? [403, 404] : expected, [Marker], CallerKind.Forged, headers, Raw: headers.Length > 1));
             }
         }
         foreach (var (name, headers, expected) in forged.Where(f => f.Name is "not base64" or "OData in object id" or "two principal header lines"))
         {
-            cases.Add(new HostileCase(category, $"{category}: GET list, {name}", "GET", Searches + "?therapist=" + oid, null, null, expected, [Marker], CallerKind.Forged, headers, Raw: headers.Length > 1));
-            cases.Add(new HostileCase(category, $"{category}: GET verify, {name}", "GET", "api/ledger/verify", null, null, expected, [Marker], CallerKind.Forged, headers, Raw: headers.Length > 1));
+            cases.Add(new HostileCase(category, "GET list", name, "GET", Searches + "?therapist=" + oid, null, null, expected, [Marker], CallerKind.Forged, headers, Raw: headers.Length > 1));
+            cases.Add(new HostileCase(category, "GET verify", name, "GET", "api/ledger/verify", null, null, expected, [Marker], CallerKind.Forged, headers, Raw: headers.Length > 1));
         }
     }
 

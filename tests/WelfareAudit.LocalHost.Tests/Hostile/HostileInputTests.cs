@@ -23,25 +23,26 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
     private static HttpClient? _client;
     private static string? _baselineId;
 
-    public static TheoryData<string> Corpus()
+    public static TheoryData<string, string, string> Corpus()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, string, string>();
         foreach (var c in HostileCorpus.All)
         {
-            data.Add(c.Name);
+            data.Add(c.Category, c.Route, c.Input);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Corpus))]
-    public async Task Refused_4xxProblem_NoEcho_LedgerUnchanged(string name)
+    public async Task Refused_4xxProblem_NoEcho_LedgerUnchanged(string category, string route, string input)
     {
-        var c = HostileCorpus.Get(name);
+        var c = HostileCorpus.Get(category, route, input);
         var searchId = await BaselineAsync();
         var before = await LedgerStateAsync();
 
         var (status, mediaType, body) = await SendAsync(c, searchId);
+        output.WriteLine($"{status} {mediaType} {Excerpt(body)}");
 
         Assert.True(status is >= 400 and < 500, $"{c.Name}: got {status}, body {Excerpt(body)}");
         Assert.Contains(status, c.Expected);
@@ -72,6 +73,8 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
         output.WriteLine($"{"total",-16} {all.Count,4}");
 
         Assert.True(all.Count >= 150, $"only {all.Count} cases");
+        var tooLong = all.Where(c => c.Category.Length > 50 || c.Route.Length > 50 || c.Input.Length > 50).Select(c => c.Name).ToList();
+        Assert.True(tooLong.Count == 0, "Names xunit would cut: " + string.Join("; ", tooLong));
         Assert.Equal(all.Count, all.Select(c => c.Name).Distinct().Count());
         var sameRequest = all.GroupBy(c => (c.Method, c.Path, Convert.ToHexString(c.Body ?? []), c.ContentType, c.Caller, c.PrincipalHeaders?.Length, string.Join("\n", c.PrincipalHeaders ?? []), c.Chunked))
             .Where(g => g.Count() > 1).Select(g => string.Join(" = ", g.Select(c => c.Name))).ToList();
