@@ -586,7 +586,7 @@ public static class HostileCorpus
         [
             "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "1970-01-01T00:00:00Z", "1999-12-31T23:59:59.9999999Z",
             "2000-01-01T00:00:00+14:00", "9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59-14:00", "2100-01-01T00:00:00Z",
-            Iso(now.AddHours(1)), Iso(now.AddMinutes(10).ToOffset(TimeSpan.FromHours(-12))),
+            Iso(now.AddHours(1)), Iso(now.AddMinutes(30).ToOffset(TimeSpan.FromHours(-12))),
         ];
         string[] notIso =
         [
