@@ -49,7 +49,7 @@ public class RequestBodyTests
 
     [Theory]
     [InlineData("""{"nextSessionAt":"2026-01-01T00:00:00Z","nextSessionAt":null}""", "nextSessionAt")]
-    [InlineData("""{"next":1}""", "next")]
+    [InlineData("""{"next":1}""", "$")]
     [InlineData("""{"nextSessionAt":12}""", "nextSessionAt")]
     [InlineData("""{"nextSessionAt":null,}""", "$")]
     [InlineData("""{/*c*/"nextSessionAt":null}""", "$")]
@@ -84,5 +84,32 @@ public class RequestBodyTests
         var big = "{\"clientRef\":\"" + new string('x', RequestBody.MaxBytes) + "\"}";
 
         await Assert.ThrowsAsync<PayloadTooLargeException>(() => RequestBody.ReadAsync<CrisisSearchDraft>(Request(big).Request, default));
+    }
+    [Theory]
+    [InlineData("$.crisis.contactAttempts[0].at", "crisis.contactAttempts[0].at")]
+    [InlineData("$.ClientRef", "clientRef")]
+    [InlineData("$.Jane Doe", "$")]
+    [InlineData("$['Jane Doe']", "$")]
+    [InlineData("$.crisis.janeDoe", "crisis")]
+    [InlineData("$.crisis['x'].riskLevel", "crisis")]
+    [InlineData("$.scope.queries[3]", "scope.queries[3]")]
+    [InlineData("$.scope[x]", "scope")]
+    [InlineData("$", "$")]
+    [InlineData(null, "$")]
+    public void FieldOf_Contract_NamesOnlyMembersTheContractDefines(string? path, string field)
+    {
+        Assert.Equal(field, RequestBody.FieldOf(path, typeof(CrisisSearchDraft)));
+    }
+
+    [Theory]
+    [InlineData("""{"janeDoe4711":1}""")]
+    [InlineData("""{"crisis":{"<b>janeDoe4711</b>":1}}""")]
+    [InlineData("""{"scope":{"sources":["blog"],"janeDoe4711":[1]}}""")]
+    public async Task ReadAsync_UnknownMember_ErrorDoesNotEchoItsName(string body)
+    {
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => RequestBody.ReadAsync<CrisisSearchDraft>(Request(body).Request, default));
+
+        Assert.DoesNotContain(e.Errors.ToDictionary(), p => p.Key.Contains("janeDoe", StringComparison.OrdinalIgnoreCase) || p.Value.Any(m => m.Contains("janeDoe", StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain("janeDoe", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -222,7 +222,7 @@ public class SearchApiTests(LocalHostFixture host)
             { "application/json", "[]", HttpStatusCode.BadRequest, "$" },
             { "application/json", "null", HttpStatusCode.BadRequest, "$" },
             { "application/json", ValidBody().Replace("\"high\"", "3", StringComparison.Ordinal), HttpStatusCode.BadRequest, "crisis.riskLevel" },
-            { "application/json", ValidBody().TrimEnd('}') + ",\"extra\":1}", HttpStatusCode.BadRequest, "extra" },
+            { "application/json", ValidBody().TrimEnd('}') + ",\"extra\":1}", HttpStatusCode.BadRequest, "$" },
             { "application/json", ValidBody().TrimEnd('}') + ",\"clientRef\":\"C-2\"}", HttpStatusCode.BadRequest, "clientRef" },
             { "application/json", ValidBody(justification: " "), HttpStatusCode.BadRequest, "justification" },
             { "application/json", ValidBody().Replace("\"phone\"", "\"pager\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "crisis.contactAttempts[1].channel" },

@@ -102,7 +102,10 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         {
             errors.Add("field", "must be one of: " + string.Join(", ", AmendableFields.Order(StringComparer.Ordinal)));
         }
-        var value = TextRules.Check(errors, "value", draft.Value, MaxNoteLength, required: true, multiline: true);
+        // A new client code obeys the rules of the client code; every other value is free text.
+        var value = draft.Field == "clientRef"
+            ? TextRules.CheckCode(errors, "value", draft.Value, CrisisSearchValidator.MaxClientRefLength, required: true)
+            : TextRules.Check(errors, "value", draft.Value, MaxNoteLength, required: true, multiline: true);
         var reason = TextRules.Check(errors, "reason", draft.Reason, MaxReasonLength, required: true, multiline: true);
         if (draft.Field == "status" && value is not null && value != "closed")
         {

@@ -34,7 +34,7 @@ public static class CrisisSearchValidator
             throw new ValidationFailedException(errors);
         }
 
-        var clientRef = TextRules.Check(errors, "clientRef", draft.ClientRef, MaxClientRefLength, required: true, multiline: false);
+        var clientRef = TextRules.CheckCode(errors, "clientRef", draft.ClientRef, MaxClientRefLength, required: true);
         var occurredAt = CheckPastTime(errors, "occurredAt", draft.OccurredAt, now, required: true);
 
         CrisisDetails? crisis = null;
