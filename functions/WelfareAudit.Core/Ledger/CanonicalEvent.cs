@@ -24,6 +24,9 @@ public static class CanonicalEvent
 
     private static readonly byte[] Magic = "WAEV"u8.ToArray();
 
+    /// <summary>Strict: ill-formed text (a lone surrogate) throws instead of becoming U+FFFD, so two different strings never encode alike.</summary>
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static byte[] Encode(EventHeader header, IReadOnlyDictionary<string, string> clear, IReadOnlyDictionary<string, byte[]> commitments)
     {
         var buffer = new ArrayBufferWriterLite(256);
@@ -90,10 +93,10 @@ public static class CanonicalEvent
 
         public void WriteString(string value)
         {
-            var count = Encoding.UTF8.GetByteCount(value);
+            var count = StrictUtf8.GetByteCount(value);
             WriteUInt32((uint)count);
             Ensure(count);
-            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+            _length += StrictUtf8.GetBytes(value, _buffer.AsSpan(_length));
         }
 
         public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace WelfareAudit.Core.Ledger;
 
@@ -26,8 +25,8 @@ public static class FieldCommitment
         {
             throw new ArgumentException("The salt is 32 bytes.", nameof(salt));
         }
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var valueBytes = Encoding.UTF8.GetBytes(value);
+        var nameBytes = CanonicalEvent.StrictUtf8.GetBytes(name);
+        var valueBytes = CanonicalEvent.StrictUtf8.GetBytes(value);
         var input = new byte[Magic.Length + 1 + 4 + nameBytes.Length + SaltSize + 4 + valueBytes.Length];
         var span = input.AsSpan();
         Magic.CopyTo(span);

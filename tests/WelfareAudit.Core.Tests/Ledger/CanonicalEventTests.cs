@@ -108,4 +108,13 @@ public class CanonicalEventTests
     }
 
     private static string Hex(string s) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(s));
+
+    [Fact]
+    public void Encode_LoneSurrogate_ThrowsInsteadOfCollidingWithReplacementCharacter()
+    {
+        var lone = new Dictionary<string, string> { ["a"] = "x\ud800" };
+
+        Assert.Throws<EncoderFallbackException>(() => CanonicalEvent.Encode(Header, lone, new Dictionary<string, byte[]>()));
+        Assert.Throws<EncoderFallbackException>(() => FieldCommitment.Compute("note", new byte[32], "\udc00"));
+    }
 }
