@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using WelfareAudit.Infrastructure.Crypto;
 
 using WelfareAudit.Infrastructure.Tests.Support;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Infrastructure.Tests.Crypto;
 

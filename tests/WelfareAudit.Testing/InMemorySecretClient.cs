@@ -4,10 +4,8 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
-using Microsoft.Extensions.Time.Testing;
-using WelfareAudit.Infrastructure.Crypto;
 
-namespace WelfareAudit.Infrastructure.Tests.Support;
+namespace WelfareAudit.Testing;
 
 /// <summary>
 /// A vault of versioned secrets in memory that counts reads per (name, version), version null being
@@ -55,6 +53,30 @@ public sealed class InMemorySecretClient : SecretClient
     public string? ContentTypeOf(string name, string version) => Find(name, version)?.Properties.ContentType;
 
     public string? ValueOf(string name, string version) => Find(name, version)?.Value;
+
+    /// <summary>The names of the secrets held.</summary>
+    public IReadOnlyList<string> Names
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. secrets.Keys];
+            }
+        }
+    }
+
+    /// <summary>How many versions a secret has.</summary>
+    public int Versions(string name)
+    {
+        lock (gate)
+        {
+            return secrets.TryGetValue(name, out var list) ? list.Count : 0;
+        }
+    }
+
+    /// <summary>The value of a secret's latest version.</summary>
+    public string? Latest(string name) => Find(name, null)?.Value;
 
     /// <summary>Holds every read until the returned action is called.</summary>
     public Action HoldReads()
@@ -114,7 +136,7 @@ public sealed class InMemorySecretClient : SecretClient
     }
 }
 
-internal sealed class StubResponse(int status) : Response
+public sealed class StubResponse(int status) : Response
 {
     public override int Status => status;
 
