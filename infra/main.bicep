@@ -264,6 +264,8 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output WELFARE_AUDIT_TABLE_SERVICE_URI string = ledgerStorage.outputs.tableEndpoint
 output WELFARE_AUDIT_TABLE_NAME string = ledgerTableName
+// The name prefix of the key secrets (not a secret): the postprovision hook creates the keys under it.
+output AZURE_KEY_VAULT_NAME_PREFIX string = keySecretNamePrefix
 output WELFARE_AUDIT_CHECKPOINT_CONTAINER_URI string = ledgerStorage.outputs.checkpointContainerUri
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -13,9 +13,10 @@ builder.ConfigureFunctionsWebApplication();
 
 // Telemetry to Application Insights (Entra-authenticated: local auth is off). The worker's default rule
 // keeps only warnings for Application Insights; remove it so the Information-level audit trail
-// (appends, sweeps) is kept. Log messages carry ids, counts and type names only, never client data.
+// (appends, sweeps) is kept, and adaptive sampling is off so none of it is dropped. Log messages carry
+// ids, counts and type names only, never client data.
 builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
+    .AddApplicationInsightsTelemetryWorkerService(options => options.EnableAdaptiveSampling = false)
     .ConfigureFunctionsApplicationInsights();
 builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 {

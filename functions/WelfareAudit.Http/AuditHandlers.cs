@@ -110,13 +110,13 @@ public sealed partial class AuditHandlers(AuditExportService audits, CallerResol
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
         public static partial void TamperedLedger(ILogger logger, string ledgerId, long sequence, string kind);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Export {ExportId} aborted by the client")]
+        [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Export {ExportId} aborted by the client")]
         public static partial void ExportAborted(ILogger logger, string exportId);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Export {ExportId} failed while streaming")]
+        [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Export {ExportId} failed while streaming")]
         public static partial void ExportFailed(ILogger logger, string exportId, Exception exception);
     }
 }

@@ -9,16 +9,11 @@ if [ -z "${AZURE_KEY_VAULT_URI:-}" ]; then
   exit 1
 fi
 
-if [ ! -f tools/WelfareAudit.Cli/WelfareAudit.Cli.csproj ]; then
-  # The CLI arrives with the export issue (issue 5). Until the keys exist, every ledger request gets
-  # 503 "Temporarily unavailable": the app never writes a client field without its key.
-  echo "postprovision: tools/WelfareAudit.Cli is not in this checkout yet (it arrives with issue 5);" >&2
-  echo "postprovision: create the keys later with: dotnet run --project tools/WelfareAudit.Cli -- keys init --vault \"$AZURE_KEY_VAULT_URI\"" >&2
-  exit 0
-fi
+# The secret names must match the app's WelfareAudit__Keys__SecretNamePrefix (infra parameter keySecretNamePrefix).
+prefix="${AZURE_KEY_VAULT_NAME_PREFIX:-welfareaudit}"
 
 attempt=1
-until dotnet run --project tools/WelfareAudit.Cli -- keys init --vault "$AZURE_KEY_VAULT_URI"; do
+until dotnet run --project tools/WelfareAudit.Cli -- keys init --vault "$AZURE_KEY_VAULT_URI" --prefix "$prefix"; do
   if [ "$attempt" -ge 6 ]; then
     echo "postprovision: keys init failed $attempt times; run it again once the Key Vault Secrets Officer role has propagated." >&2
     exit 1

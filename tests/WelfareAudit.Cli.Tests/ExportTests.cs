@@ -35,6 +35,25 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DailyCheckpoint_LedgerTamperedInStorage_FailsAndSignsNothingThere()
+    {
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-DT");
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-DU");
+        var table = _world.TableLedger.Table;
+        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
+        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        var tamperedHead = await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default);
+
+        var e = await Assert.ThrowsAsync<AggregateException>(() => _world.DailyCheckpoint.CheckpointAllAsync(default));
+
+        Assert.IsType<LedgerTamperedException>(Assert.Single(e.InnerExceptions));
+        Assert.Equal(tamperedHead, await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default));
+        var other = await _world.Ledger.ReadAsync(AuditWorld.TherapistB, 1, null, default).LastAsync();
+        Assert.IsType<Checkpoint>(other.Event);
+    }
+
+    [Fact]
     public async Task PrepareAsync_Therapist_Forbidden()
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-F");

@@ -27,7 +27,7 @@ public static class CliApp
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
           welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
-          welfare-audit keys rotate --vault <uri> [--purpose data|index|signing|all] [--prefix ...] [--credential ...]
+          welfare-audit keys rotate --vault <uri> --purpose data|index|signing|all [--prefix ...] [--credential ...]
               Adds a new version of the key(s); older versions stay readable.
         """;
 
@@ -127,6 +127,12 @@ public static class CliApp
             "managed-identity" => new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
             _ => throw new UsageException("--credential must be azure-cli or managed-identity (there is deliberately no fallback from one to the other)."),
         };
+        // Rotating the index key splits every client's history into two groups, so nothing is rotated
+        // by default: the purpose must be named.
+        if (rotate && !options.ContainsKey("--purpose"))
+        {
+            throw new UsageException("keys rotate needs --purpose data, index, signing or all.");
+        }
         KeyPurpose[] purposes = options.GetValueOrDefault("--purpose", "all") switch
         {
             "all" => Enum.GetValues<KeyPurpose>(),
@@ -167,7 +173,7 @@ public static class CliApp
         }
         if (rotate)
         {
-            stdout.WriteLine("Older versions stay readable. Record the rotation in the ledgers' operations log (see docs/audit.md).");
+            stdout.WriteLine("Older versions stay readable. This tool has no table access: the ledgers do not record the rotation, so note it in your change log (docs/operations.md).");
         }
         return Ok;
     }

@@ -37,7 +37,7 @@ public sealed class LedgerCheckpointer(ILedger ledger, ISigningKeys keys, TimePr
 public sealed record DailyCheckpointSummary(int Checkpointed, int AlreadyDone);
 
 /// <summary>
-/// The daily job: signs the head of every ledger, also when nothing happened since yesterday, so that
+/// The daily job: verifies every ledger and signs its head, also when nothing happened since yesterday, so that
 /// "no searches in this period" can be proven. Timer triggers fire at least once, so a ledger whose last
 /// event is already a checkpoint made today (UTC) is left alone. One ledger's failure does not stop the
 /// others, but the run then fails (never a silent success), so the platform records and retries it.
@@ -55,11 +55,17 @@ public sealed class DailyCheckpointJob(ILedger ledger, LedgerCheckpointer checkp
         {
             try
             {
-                var head = await ledger.GetHeadAsync(ledgerId, cancellationToken);
-                if (head is null || head.Sequence == 0)
+                // Never sign a head the chain does not support: a tampered ledger fails the run instead.
+                var verification = await ledger.VerifyAsync(ledgerId, cancellationToken);
+                if (!verification.Ok)
+                {
+                    throw new LedgerTamperedException(verification);
+                }
+                if (verification.Events == 0)
                 {
                     continue;
                 }
+                var head = new LedgerHead(ledgerId, verification.Events, verification.HeadHash);
                 if (await IsCheckpointOfAsync(head, today, cancellationToken))
                 {
                     skipped++;

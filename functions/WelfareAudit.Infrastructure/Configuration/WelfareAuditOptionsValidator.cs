@@ -40,9 +40,9 @@ public sealed class WelfareAuditOptionsValidator : IValidateOptions<WelfareAudit
         {
             failures.Add("WelfareAudit:Keys:VaultUri must be an absolute https URI.");
         }
-        if (k.SecretNamePrefix.Length is 0 or > 80 || !k.SecretNamePrefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (k.SecretNamePrefix.Length is 0 or > 100 || !k.SecretNamePrefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
-            failures.Add("WelfareAudit:Keys:SecretNamePrefix must be 1-80 letters, digits or '-'.");
+            failures.Add("WelfareAudit:Keys:SecretNamePrefix must be 1-100 letters, digits or '-' (the key ring's own rule).");
         }
         if (k.CurrentKeyRefreshInterval <= TimeSpan.Zero)
         {
