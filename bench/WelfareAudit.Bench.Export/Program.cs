@@ -85,18 +85,24 @@ try
 
     var result = new
     {
+        scenario = "export",
         machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}",
+        loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
         events = count,
         bundleBytes = new FileInfo(bundlePath).Length,
         verifyOk = verification!.Ok,
         phases = new[] { bare, prepare, write, verify },
         exportSecondsVsBareQuery = (prepare.Seconds + write.Seconds) / bare.Seconds,
+        verifySecondsVsBareQuery = verify.Seconds / bare.Seconds,
+        exportAndVerifySecondsVsBareQuery = (prepare.Seconds + write.Seconds + verify.Seconds) / bare.Seconds,
     };
     var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
     Console.WriteLine(json);
-    var outDir = Path.Combine(RepositoryRoot.Path, "bench", "results");
+    var outDir = Environment.GetEnvironmentVariable("WA_BENCH_RESULTS") is { Length: > 0 } configured
+        ? configured
+        : Path.Combine(RepositoryRoot.Path, "bench", "results");
     Directory.CreateDirectory(outDir);
-    await File.WriteAllTextAsync(Path.Combine(outDir, "audit-export.json"), json);
+    await File.WriteAllTextAsync(Path.Combine(outDir, $"audit-export-{count.ToString(CultureInfo.InvariantCulture)}.json"), json);
     Console.WriteLine();
     Console.WriteLine("| phase | rows | seconds | peak managed heap MiB | peak working set MiB |");
     Console.WriteLine("|---|---|---|---|---|");
