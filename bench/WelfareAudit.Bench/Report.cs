@@ -97,6 +97,14 @@ internal static class Report
             md.AppendLine(Inv, $"| export of {events:N0} events (prepare + write bundle) | {S(1) + S(2):F2} s | bare query of the same rows {bare:F2} s | **{export["exportSecondsVsBareQuery"]!.GetValue<double>():F2}** |");
             md.AppendLine(Inv, $"| — of which prepare (verify in storage + scan + checkpoint) | {S(1):F2} s | bare query {bare:F2} s | {S(1) / bare:F2} |");
             md.AppendLine(Inv, $"| — of which write bundle (read, decrypt, disclose, write) | {S(2):F2} s | bare query {bare:F2} s | {S(2) / bare:F2} |");
+            if (export["profile"] is JsonArray profile)
+            {
+                foreach (var part in profile)
+                {
+                    var seconds = part!["Seconds"]!.GetValue<double>();
+                    md.AppendLine(Inv, $"| — {part["Phase"]!.GetValue<string>().Replace("profile: ", "profile, measured apart: ", StringComparison.Ordinal)} | {seconds:F2} s | bare query {bare:F2} s | {seconds / bare:F2} |");
+                }
+            }
             md.AppendLine(Inv, $"| offline verification of the {events:N0}-event bundle | {S(3):F2} s | bare query {bare:F2} s | {export["verifySecondsVsBareQuery"]!.GetValue<double>():F2} |");
             md.AppendLine(Inv, $"| export + verification, {events:N0} events | {S(1) + S(2) + S(3):F2} s | bare query {bare:F2} s | {export["exportAndVerifySecondsVsBareQuery"]!.GetValue<double>():F2} |");
             var peakExport = phases.Skip(1).Max(p => p!["PeakManagedMiB"]!.GetValue<double>());
