@@ -24,6 +24,13 @@ public sealed class InMemorySecretClient : SecretClient
 
     public int Reads(string name, string? version) => reads.GetValueOrDefault((name, version));
 
+    /// <summary>Forgets the counts so far (a benchmark's warm-up).</summary>
+    public void ResetCounts() => reads.Clear();
+
+    /// <summary>Reads per "name/version" ("latest" for the current version), in name order.</summary>
+    public IReadOnlyDictionary<string, int> ReadsBySecret() =>
+        new SortedDictionary<string, int>(reads.ToDictionary(p => $"{p.Key.Name}/{p.Key.Version ?? "latest"}", p => p.Value), StringComparer.Ordinal);
+
     public (string Version, byte[] Bytes) AddVersion(string name)
     {
         var bytes = RandomNumberGenerator.GetBytes(32);
