@@ -52,9 +52,8 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            var errors = new ValidationErrors();
-            errors.Add(FieldOf(e.Path, typeof(T)), "is not valid JSON of the expected shape (wrong type, unknown or repeated property, or malformed text)");
-            throw new ValidationFailedException(errors);
+            throw ValidationFailedException.For(FieldOf(e.Path, typeof(T)),
+                "is not valid JSON of the expected shape (wrong type, unknown or repeated property, or malformed text)");
         }
     }
 

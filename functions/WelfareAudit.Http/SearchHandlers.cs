@@ -35,9 +35,9 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
     public Task<IResult> ListSearches(HttpContext context) => RunAsync(context, async caller =>
     {
         var therapist = context.Request.Query["therapist"].ToString();
-        if (therapist.Length > 0 && (therapist.Length > 128 || !therapist.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (therapist.Length > 0 && !LedgerIds.IsValid(therapist))
         {
-            throw Invalid("therapist", "must be a therapist's object id");
+            throw ValidationFailedException.For("therapist", "must be a therapist's object id");
         }
         var status = context.Request.Query["status"].ToString();
         var items = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
@@ -169,7 +169,7 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         var key = values.Count == 1 ? values[0] : null;
         if (key is null || key.Length is 0 or > 128 || !key.All(c => c is > ' ' and < (char)127))
         {
-            throw Invalid(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
+            throw ValidationFailedException.For(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
         }
         // Keys are scoped to the caller's ledger; only hashes are stored.
         var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(caller.ObjectId + "\n" + context.Request.Method + " " + context.Request.Path + "\n" + key));
@@ -178,11 +178,4 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
 
     private static Guid ParseId(string id) =>
         Guid.TryParseExact(id, "D", out var guid) ? guid : throw new NotFoundException("No such search.");
-
-    private static ValidationFailedException Invalid(string field, string message)
-    {
-        var errors = new ValidationErrors();
-        errors.Add(field, message);
-        return new ValidationFailedException(errors);
-    }
 }

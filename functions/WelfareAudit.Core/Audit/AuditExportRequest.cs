@@ -1,4 +1,5 @@
 using System.Globalization;
+using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Validation;
 
 namespace WelfareAudit.Core.Audit;
@@ -26,7 +27,7 @@ public enum AuditFormat
 /// </summary>
 public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Until, string? Therapist, AuditFormat Format, bool WithholdClientRef)
 {
-    public const int MaxLedgerIdLength = 128;
+    public const int MaxLedgerIdLength = LedgerIds.MaxLength;
 
     public bool InRange(DateTimeOffset recordedAt) => (From is null || recordedAt >= From) && (Until is null || recordedAt < Until);
 
@@ -48,7 +49,7 @@ public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Un
         string? ledgerId = null;
         if (!string.IsNullOrEmpty(therapist))
         {
-            if (therapist.Length > MaxLedgerIdLength || !therapist.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            if (!LedgerIds.IsValid(therapist))
             {
                 errors.Add("therapist", "must be a therapist's object id");
             }

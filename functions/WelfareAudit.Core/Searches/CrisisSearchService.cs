@@ -36,7 +36,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var own = await OwnSearchAsync(caller, searchId, cancellationToken);
         if (draft is null)
         {
-            throw Invalid("$", "a JSON object is required");
+            throw ValidationFailedException.For("$", "a JSON object is required");
         }
         var at = CrisisSearchValidator.ValidateNextSession("nextSessionAt", draft.NextSessionAt, own.OccurredAt, time.GetUtcNow());
         var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId, current =>
@@ -58,7 +58,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var errors = new ValidationErrors();
         if (draft is null)
         {
-            throw Invalid("$", "a JSON object is required");
+            throw ValidationFailedException.For("$", "a JSON object is required");
         }
         var discussedAt = CrisisSearchValidator.CheckPastTime(errors, "discussedAt", draft.DiscussedAt, time.GetUtcNow(), required: true);
         if (discussedAt is not null && discussedAt < own.OccurredAt)
@@ -91,7 +91,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         await OwnSearchAsync(caller, searchId, cancellationToken);
         if (draft is null)
         {
-            throw Invalid("$", "a JSON object is required");
+            throw ValidationFailedException.For("$", "a JSON object is required");
         }
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(draft.Field))
@@ -128,7 +128,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         status ??= SearchStatusText.All;
         if (status is not (SearchStatusText.AwaitingDiscussion or SearchStatusText.Discussed or SearchStatusText.Closed or SearchStatusText.All))
         {
-            throw Invalid("status", "must be one of: awaiting-discussion, discussed, closed, all");
+            throw ValidationFailedException.For("status", "must be one of: awaiting-discussion, discussed, closed, all");
         }
 
         IReadOnlyList<string> ledgers;
@@ -254,12 +254,5 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         {
             throw new ForbiddenException("The Therapist role is required.");
         }
-    }
-
-    private static ValidationFailedException Invalid(string field, string message)
-    {
-        var errors = new ValidationErrors();
-        errors.Add(field, message);
-        return new ValidationFailedException(errors);
     }
 }

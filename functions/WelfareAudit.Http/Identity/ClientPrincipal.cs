@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Http.Identity;
 
@@ -50,7 +51,7 @@ public static class ClientPrincipal
                     roles.Add(role);
                 }
             }
-            return objectId is not null && IsLedgerId(objectId) ? new Caller(objectId, roles) : null;
+            return LedgerIds.IsValid(objectId) ? new Caller(objectId!, roles) : null;
         }
         catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
         {
@@ -66,9 +67,6 @@ public static class ClientPrincipal
         var json = JsonSerializer.Serialize(new { auth_typ = "aad", claims, name_typ = "name", role_typ = "roles" });
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
     }
-
-    private static bool IsLedgerId(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private sealed class PrincipalJson
     {

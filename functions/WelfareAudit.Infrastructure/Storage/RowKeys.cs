@@ -1,4 +1,5 @@
 using System.Globalization;
+using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Infrastructure.Storage;
 
@@ -40,7 +41,7 @@ public static class RowKeys
     /// </summary>
     public static string CheckLedgerId(string ledgerId)
     {
-        if (ledgerId.Length is 0 or > 128 || !ledgerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!LedgerIds.IsValid(ledgerId))
         {
             throw new ArgumentException("A ledger id is 1-128 ASCII letters, digits, '-', '_' or '.'.", nameof(ledgerId));
         }
