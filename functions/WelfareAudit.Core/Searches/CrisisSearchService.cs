@@ -33,15 +33,16 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     public async Task<AppendResult> SetNextSessionAsync(Caller caller, Guid searchId, NextSessionDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
-        var own = await OwnSearchAsync(caller, searchId, cancellationToken);
         if (draft is null)
         {
             throw ValidationFailedException.For("$", "a JSON object is required");
         }
-        var at = CrisisSearchValidator.ValidateNextSession("nextSessionAt", draft.NextSessionAt, own.OccurredAt, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        CrisisSearchValidator.ValidateNextSession("nextSessionAt", draft.NextSessionAt, null, now);
         var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId, current =>
         {
             var p = current ?? throw new NotFoundException("No such search.");
+            var at = CrisisSearchValidator.ValidateNextSession("nextSessionAt", draft.NextSessionAt, p.OccurredAt, now);
             if (p.State != SearchState.AwaitingDiscussion)
             {
                 throw new ConflictException("The search is no longer awaiting discussion.");
@@ -54,17 +55,12 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     public async Task<AppendResult> RecordDiscussionAsync(Caller caller, Guid searchId, DiscussionDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
-        var own = await OwnSearchAsync(caller, searchId, cancellationToken);
         var errors = new ValidationErrors();
         if (draft is null)
         {
             throw ValidationFailedException.For("$", "a JSON object is required");
         }
         var discussedAt = CrisisSearchValidator.CheckPastTime(errors, "discussedAt", draft.DiscussedAt, time.GetUtcNow(), required: true);
-        if (discussedAt is not null && discussedAt < own.OccurredAt)
-        {
-            errors.Add("discussedAt", "must not be before the search (occurredAt)");
-        }
         var note = TextRules.Check(errors, "note", draft.Note, MaxNoteLength, required: false, multiline: true);
         var response = TextRules.Check(errors, "clientResponse", draft.ClientResponse, MaxNoteLength, required: false, multiline: true);
         if (!errors.IsEmpty)
@@ -75,6 +71,10 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var result = await ledger.AppendAsync(caller.ObjectId, caller.ObjectId, searchId, current =>
         {
             var p = current ?? throw new NotFoundException("No such search.");
+            if (discussedAt < p.OccurredAt)
+            {
+                throw ValidationFailedException.For("discussedAt", "must not be before the search (occurredAt)");
+            }
             return p.State switch
             {
                 SearchState.AwaitingDiscussion => new DiscussedWithClient(searchId, discussedAt!.Value, note, response),
@@ -88,7 +88,6 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     public async Task<AppendResult> AmendAsync(Caller caller, Guid searchId, AmendmentDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireTherapist(caller);
-        await OwnSearchAsync(caller, searchId, cancellationToken);
         if (draft is null)
         {
             throw ValidationFailedException.For("$", "a JSON object is required");
