@@ -9,7 +9,7 @@ namespace WelfareAudit.PhonePage.Tests;
 
 /// <summary>The phone page in a phone-sized Chromium against the real local host, Azurite and key file.</summary>
 [Collection(PhonePageCollection.Name)]
-public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper output)
+public sealed partial class PhonePageTests(PhonePageFixture host, ITestOutputHelper output)
 {
     private static string NewTherapist() => Guid.NewGuid().ToString("D");
 
