@@ -48,6 +48,7 @@ public sealed partial class PhonePageTests
         await using var context = await host.PhoneAsync(objectId: null);   // the sign-in has expired
         var page = await context.NewPageAsync();
         var requests = TrackApiRequests(page);
+        var seenBefore = host.Authentication.Seen.Count;
         await GotoWithPausedClockAsync(page);
 
         // The list's 401 says signed out, with the platform's sign-in link; not "no connection".
@@ -77,6 +78,10 @@ public sealed partial class PhonePageTests
             Assert.Equal("XMLHttpRequest", await request.HeaderValueAsync("x-requested-with"));
             Assert.Equal(401, (await request.ResponseAsync())!.Status);
         }
+        var reached = host.Authentication.Seen.Skip(seenBefore).Where(r => r.Path.StartsWith("/api/", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(requests.Count, reached.Length);
+        Assert.All(reached, r => Assert.Equal("XMLHttpRequest", r.RequestedWith));
+        Assert.DoesNotContain(reached, r => r.RedirectedToSignIn);
 
         // Signed in again (the platform's session cookie): the next authenticated answer sends the queue.
         await host.SignInAsync(context, therapist);
