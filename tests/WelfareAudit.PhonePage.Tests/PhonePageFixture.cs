@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WelfareAudit.LocalHost;
 using WelfareAudit.Testing;
@@ -27,6 +29,9 @@ public sealed class PhonePageFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The emulated App Service Authentication in front of the local host.</summary>
+    public AppServiceAuthentication Authentication { get; } = new();
+
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -47,7 +52,8 @@ public sealed class PhonePageFixture : IAsyncLifetime
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
             ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, builder => builder.Services.AddSingleton<IStartupFilter>(Authentication));
+        Authentication.IdentityProvider = new Uri($"http://localhost:{port}/");
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
@@ -100,8 +106,11 @@ public sealed class PhonePageFixture : IAsyncLifetime
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
     }
 
-    /// <summary>A phone-sized browser context (390x844) signed in as the given therapist.</summary>
-    public async Task<IBrowserContext> PhoneAsync(string objectId, ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow, int width = 390, int height = 844)
+    /// <summary>
+    /// A phone-sized browser context (390x844) signed in as the given therapist by the principal header, or
+    /// signed out when <paramref name="objectId"/> is null (the local host then answers the API with 401).
+    /// </summary>
+    public async Task<IBrowserContext> PhoneAsync(string? objectId, ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow, int width = 390, int height = 844)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -115,11 +124,35 @@ public sealed class PhonePageFixture : IAsyncLifetime
             TimezoneId = "Europe/Berlin",
             ServiceWorkers = serviceWorkers,
         });
-        await context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+        if (objectId is not null)
         {
-            ["X-MS-CLIENT-PRINCIPAL"] = TherapistPrincipal(objectId),
-        });
+            await context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+            {
+                ["X-MS-CLIENT-PRINCIPAL"] = TherapistPrincipal(objectId),
+            });
+        }
         return context;
+    }
+
+    /// <summary>
+    /// Signs the browser in as the therapist the way App Service Authentication does, with a session cookie;
+    /// returns the cookie's value.
+    /// </summary>
+    public async Task<string> SignInAsync(IBrowserContext context, string objectId)
+    {
+        var session = Authentication.StartSession(TherapistPrincipal(objectId));
+        await context.AddCookiesAsync(
+        [
+            new Cookie
+            {
+                Name = AppServiceAuthentication.SessionCookie,
+                Value = session,
+                Url = BaseAddress.ToString(),
+                HttpOnly = true,
+                SameSite = SameSiteAttribute.Lax,
+            },
+        ]);
+        return session;
     }
 
     /// <summary>An API client for the same therapist, to check what the server holds.</summary>

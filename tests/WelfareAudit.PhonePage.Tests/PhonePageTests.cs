@@ -9,7 +9,7 @@ namespace WelfareAudit.PhonePage.Tests;
 
 /// <summary>The phone page in a phone-sized Chromium against the real local host, Azurite and key file.</summary>
 [Collection(PhonePageCollection.Name)]
-public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper output)
+public sealed partial class PhonePageTests(PhonePageFixture host, ITestOutputHelper output)
 {
     private static string NewTherapist() => Guid.NewGuid().ToString("D");
 
@@ -157,7 +157,7 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         var clientRef = NewClientRef("OFF");
         await using var context = await host.PhoneAsync(therapist);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
+        await GotoWithPausedClockAsync(page);
         await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion.");
 
         // The worst case first: the first POST reaches the server (the entry is written) but the answer is
@@ -188,17 +188,15 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         var stored = await page.EvaluateAsync<string>("() => localStorage.getItem('welfareaudit.unsent.v1')");
         Assert.Contains(clientRef, stored, StringComparison.Ordinal);
 
-        // The periodic retry keeps trying (every 5 s) while blocked.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Volatile.Read(ref posts) < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        // The periodic retry keeps trying (every 5 s) while blocked: 5 s on the page's clock, none of real time.
+        await page.Clock.RunForAsync(5_000);
+        await page.WaitForFunctionAsync("() => (JSON.parse(localStorage.getItem('welfareaudit.unsent.v1')) || [])[0]?.tries >= 2");   // that retry is over
         Assert.True(Volatile.Read(ref posts) >= 2, "the queue was not retried while the network was down");
         await Expect(page.GetByTestId("queue-status")).ToHaveTextAsync("1 search waiting to be sent");
 
         await page.UnrouteAsync("**/api/searches", Handler);
 
+        await page.Clock.RunForAsync(5_000);
         await Expect(page.GetByTestId("queue")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 20_000 });
         await Expect(page.GetByTestId("save-result")).ToContainTextAsync("sent and saved");
         await Expect(page.GetByTestId("search-item").Filter(new LocatorFilterOptions { HasText = clientRef })).ToHaveCountAsync(1);
@@ -328,7 +326,7 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         var clientRef = NewClientRef("BUSY");
         await using var context = await host.PhoneAsync(therapist);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
+        await GotoWithPausedClockAsync(page);
         await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion.");
 
         var answered503 = 0;
@@ -352,6 +350,7 @@ public sealed class PhonePageTests(PhonePageFixture host, ITestOutputHelper outp
         await page.GetByTestId("save-search").ClickAsync();
         await Expect(page.GetByTestId("save-result")).ToContainTextAsync("Saved on this phone, not sent yet");
 
+        await page.Clock.RunForAsync(1_000);   // Retry-After: 1, on the page's clock
         await Expect(page.GetByTestId("queue")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 20_000 });
         using var api = host.Api(therapist);
         var only = Assert.Single(await ServerItemsAsync(api, "all"));

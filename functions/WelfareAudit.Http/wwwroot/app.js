@@ -5,6 +5,10 @@
 // not be sent yet (offline). An item leaves the queue as soon as the server accepted it (201) or refused it
 // for good (a 4xx other than 401/408/409/425/429); a refused item is shown to the user and kept in memory only
 // so it can be loaded back into the form and fixed.
+//
+// Behind App Service Authentication every API call says X-Requested-With: XMLHttpRequest, so an expired sign-in
+// is answered 401 rather than redirected to the sign-in page; a redirect is not followed and counts as signed
+// out too. Signed out, the queue is kept and waits (no retries) until an authenticated answer comes back.
 (() => {
   'use strict';
 
@@ -13,10 +17,11 @@
   const RETRY_INTERVAL_MS = 5000;
   const REQUEST_TIMEOUT_MS = 20000;
   const MAX_BACKOFF_MS = 60000;
+  const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;   // a server's Retry-After is honoured up to a day
 
   // Statuses after which the same request may succeed later: keep the item and retry with the same key.
-  // 401 is kept too (a signed-out phone must not lose a crisis log); the user is asked to sign in again.
-  const RETRYABLE = new Set([401, 408, 409, 425, 429]);
+  // 401 (signed out) keeps the item too, but waits for a new sign-in instead of retrying.
+  const RETRYABLE = new Set([408, 409, 425, 429]);
 
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -75,7 +80,40 @@
 
   // ---------------------------------------------------------------- HTTP
 
-  const JSON_HEADERS = { 'Content-Type': 'application/json', 'Accept': 'application/json, application/problem+json' };
+  // X-Requested-With makes App Service Authentication answer an expired sign-in with 401 instead of a redirect
+  // to the identity provider (another origin, which a script's fetch cannot follow and would take for "offline").
+  const API_HEADERS = { 'Accept': 'application/json, application/problem+json', 'X-Requested-With': 'XMLHttpRequest' };
+  const SIGNED_OUT = { status: 401, title: '', detail: '', errors: null, retryAfter: 0 };
+
+  let signedOut = false;
+
+  /**
+   * One API call: the header above, same-origin credentials, never cached, redirects not followed, a deadline.
+   * Answers { network: true } when nothing came back, { signedOut: true } for 401 or a redirect (to sign-in),
+   * else { res }. Any success proves the sign-in again.
+   */
+  async function send(method, url, body, headers) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: Object.assign({}, API_HEADERS, headers),
+        body,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        redirect: 'manual',
+        signal: timeoutSignal(REQUEST_TIMEOUT_MS),
+      });
+    } catch {
+      return { network: true };
+    }
+    if (res.status === 401 || res.type === 'opaqueredirect') {
+      setSignedOut(true);
+      return { signedOut: true };
+    }
+    if (res.ok) { setSignedOut(false); }
+    return { res };
+  }
 
   async function readProblem(res) {
     let body = null;
@@ -89,32 +127,43 @@
       title: body && typeof body.title === 'string' ? body.title : '',
       detail: body && typeof body.detail === 'string' ? body.detail : '',
       errors,
-      retryAfter: parseRetryAfter(res.headers.get('retry-after')),
+      retryAfter: parseRetryAfter(res.headers.get('retry-after'), res.headers.get('date')),
     };
   }
 
-  function parseRetryAfter(value) {
-    if (!value) { return 0; }
-    const seconds = Number(value);
-    if (Number.isFinite(seconds)) { return Math.max(0, seconds * 1000); }
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+  /**
+   * Retry-After in milliseconds: delay-seconds, or an HTTP-date measured from the server's own Date header (the
+   * phone's clock may be off; without a Date, from the phone's clock). 0 when absent or unreadable.
+   */
+  function parseRetryAfter(value, serverDate) {
+    const text = String(value || '').trim();
+    let ms = 0;
+    if (/^\d+$/.test(text)) {
+      ms = Number(text) * 1000;
+    } else if (text) {
+      const at = Date.parse(text);
+      const now = Date.parse(serverDate || '');
+      ms = Number.isNaN(at) ? 0 : at - (Number.isNaN(now) ? Date.now() : now);
+    }
+    return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
   }
+
+  function seconds(ms) { return Math.max(1, Math.ceil(ms / 1000)); }
 
   const GENERIC = {
     400: 'Some fields need attention.',
-    401: 'You are signed out. Reload the page to sign in again.',
+    401: 'You are signed out. Sign in again with the link at the top of the page.',
     403: 'You are not allowed to do this.',
     404: 'Not found. It may belong to another account.',
     409: 'This was changed at the same moment elsewhere. Please try again.',
     413: 'Too much text. Please shorten the longest fields.',
     415: 'The request format was not accepted.',
     422: 'This conflicts with an earlier submission that used the same key.',
-    429: 'Too many requests. Please wait a moment.',
     503: 'The service is temporarily unavailable.',
   };
 
   function describeProblem(p) {
+    if (p.status === 429) { return `Too many requests — try again in ${p.retryAfter ? `${seconds(p.retryAfter)} s` : 'a moment'}.`; }
     if (p.detail) { return p.detail; }
     if (p.title) { return p.title; }
     return GENERIC[p.status] || `The server answered with status ${p.status}.`;
@@ -122,44 +171,32 @@
 
   /**
    * Sends one request and classifies the outcome:
-   * ok (2xx) | retry (network failure, timeout, 5xx, 408/409/425/429) | auth (401) | invalid (400 with field errors) | rejected (other 4xx).
+   * ok (2xx) | retry (network failure, timeout, 5xx, 408/409/425/429) | auth (401 or a redirect to sign-in) |
+   * invalid (400 with field errors) | rejected (other 4xx).
    */
   async function request(method, url, body, idempotencyKey) {
-    const headers = Object.assign({}, JSON_HEADERS);
+    const headers = { 'Content-Type': 'application/json' };
     if (idempotencyKey) { headers['Idempotency-Key'] = idempotencyKey; }
-    let res;
-    try {
-      res = await fetch(url, {
-        method,
-        headers,
-        body,
-        cache: 'no-store',
-        credentials: 'same-origin',
-        redirect: 'follow',
-        signal: timeoutSignal(REQUEST_TIMEOUT_MS),
-      });
-    } catch {
-      return { kind: 'retry', network: true, problem: null };
-    }
+    const sent = await send(method, url, body, headers);
+    if (sent.network) { return { kind: 'retry', network: true, problem: null }; }
+    if (sent.signedOut) { return { kind: 'auth', problem: SIGNED_OUT }; }
+    const res = sent.res;
     if (res.ok) {
       let data = null;
       try { data = await res.json(); } catch { data = null; }
       return { kind: 'ok', status: res.status, data };
     }
     const problem = await readProblem(res);
-    if (res.status === 401) { return { kind: 'auth', problem }; }
     if (res.status >= 500 || RETRYABLE.has(res.status)) { return { kind: 'retry', network: false, problem }; }
     if (res.status === 400 && problem.errors && Object.keys(problem.errors).length > 0) { return { kind: 'invalid', problem }; }
     return { kind: 'rejected', problem };
   }
 
   async function getJson(url) {
-    let res;
-    try {
-      res = await fetch(url, { headers: { Accept: 'application/json, application/problem+json' }, cache: 'no-store', credentials: 'same-origin', signal: timeoutSignal(REQUEST_TIMEOUT_MS) });
-    } catch {
-      return { ok: false, network: true };
-    }
+    const sent = await send('GET', url);
+    if (sent.network) { return { ok: false, network: true }; }
+    if (sent.signedOut) { return { ok: false, signedOut: true, problem: SIGNED_OUT }; }
+    const res = sent.res;
     if (!res.ok) { return { ok: false, problem: await readProblem(res) }; }
     try { return { ok: true, data: await res.json() }; } catch { return { ok: false, problem: { status: res.status, detail: 'The server sent an unreadable answer.' } }; }
   }
@@ -530,6 +567,18 @@
     // One key per submission, made before the first attempt; every retry re-sends the same key and bytes.
     const item = { key: newIdempotencyKey(), body: JSON.stringify(draft), queuedAt: new Date().toISOString(), tries: 0, notBefore: 0 };
 
+    // The server asked to wait (Retry-After) for what is already queued: this one waits with it, unsent.
+    const hold = queueHold(readQueue());
+    if (hold.until > Date.now()) {
+      item.holdUntil = hold.until;
+      item.holdStatus = hold.status;
+      enqueue(item);
+      resetForm();
+      showSaveResult('queued', [`Saved on this phone, not sent yet. ${holdText(hold.status, hold.until - Date.now())}`,
+        'It is sent automatically then. Keep this page open or come back to it.']);
+      return;
+    }
+
     submitting = true;
     saveButton.setAttribute('aria-disabled', 'true');
     saveButton.textContent = 'Saving…';
@@ -548,16 +597,21 @@
         }
         case 'retry':
         case 'auth': {
-          item.tries = 1;
-          item.lastStatus = outcome.problem ? outcome.problem.status : 0;
-          if (outcome.problem && outcome.problem.retryAfter) { item.notBefore = Date.now() + outcome.problem.retryAfter; }
           enqueue(item);
+          const wait = recordFailure(item.key, outcome);
           resetForm();
-          const why = outcome.kind === 'auth'
-            ? 'You are signed out: reload the page to sign in again, then it will be sent.'
-            : outcome.network ? 'No connection right now.' : describeProblem(outcome.problem);
-          showSaveResult('queued', [`Saved on this phone, not sent yet. ${why}`,
-            'It will be sent automatically when the connection returns. Keep this page open or come back to it.']);
+          let lines;
+          if (outcome.kind === 'auth') {
+            lines = ['Saved on this phone, not sent yet. You are signed out: sign in again with the link at the top of the page.',
+              'It is kept on this phone and sent once you are signed in.'];
+          } else if (wait) {
+            lines = [`Saved on this phone, not sent yet. ${holdText(outcome.problem.status, wait)}`,
+              'It is sent automatically then. Keep this page open or come back to it.'];
+          } else {
+            lines = [`Saved on this phone, not sent yet. ${outcome.network ? 'No connection right now.' : describeProblem(outcome.problem)}`,
+              'It will be sent automatically when the connection returns. Keep this page open or come back to it.'];
+          }
+          showSaveResult('queued', lines);
           break;
         }
         case 'invalid':
@@ -607,6 +661,46 @@
     return result;
   }
 
+  /** The latest time the server asked the queue to wait until (Retry-After), and the status that asked. */
+  function queueHold(items) {
+    return items.reduce((h, x) => (x.holdUntil || 0) > h.until ? { until: x.holdUntil, status: x.holdStatus || 0 } : h, { until: 0, status: 0 });
+  }
+
+  function holdText(status, ms) {
+    return status === 429
+      ? `Too many requests — will retry in ${seconds(ms)} s.`
+      : `The service asked to wait — will retry in ${seconds(ms)} s.`;
+  }
+
+  /**
+   * Keeps a queued item after a failed attempt. A wait the server asked for (Retry-After, with 429 or 503) applies
+   * to the whole queue — the limit is the caller's, not the item's — and not even "Send now" goes before it.
+   * Otherwise a network failure retries on the next round, signed out waits for a sign-in, and other answers back
+   * off. Returns the server's wait in ms (0 when none).
+   */
+  function recordFailure(key, outcome) {
+    const status = outcome.problem ? outcome.problem.status : 0;
+    const wait = outcome.kind === 'retry' && outcome.problem ? outcome.problem.retryAfter : 0;
+    const now = Date.now();
+    mutateQueue(items => {
+      for (const x of items) {
+        if (x.key === key) {
+          x.tries = (x.tries || 0) + 1;
+          x.lastStatus = status;
+          x.notBefore = wait || outcome.network || outcome.kind === 'auth'
+            ? 0
+            : now + Math.min(MAX_BACKOFF_MS, RETRY_INTERVAL_MS * 2 ** Math.min(x.tries, 4));
+        }
+        if (wait && now + wait > (x.holdUntil || 0)) {
+          x.holdUntil = now + wait;
+          x.holdStatus = status;
+        }
+      }
+    });
+    ensureRetryTimer();
+    return wait;
+  }
+
   function enqueue(item) {
     mutateQueue(items => { if (!items.some(x => x.key === item.key)) { items.push(item); } });
     announce(`${plural(readQueue().length, 'search', 'searches')} waiting to be sent.`);
@@ -621,7 +715,15 @@
     section.hidden = items.length === 0;
     $('#queue-status').textContent = items.length ? `${plural(items.length, 'search', 'searches')} waiting to be sent` : '';
     let detail = 'Kept on this phone only until it is sent. It is sent automatically when the connection returns.';
-    if (items.some(x => x.lastStatus === 401)) { detail = 'You are signed out. Reload this page to sign in again; the waiting searches are kept and sent afterwards.'; }
+    const hold = queueHold(items);
+    const left = hold.until - Date.now();
+    clearTimeout(countdownTimer);
+    if (signedOut) {
+      detail = 'You are signed out. Sign in again with the link at the top of the page; the waiting searches are kept and sent afterwards.';
+    } else if (items.length && left > 0) {
+      detail = `${holdText(hold.status, left)} Kept on this phone only until it is sent.`;
+      countdownTimer = setTimeout(renderQueue, ((left - 1) % 1000) + 1);   // when the whole seconds left change
+    }
     if (memoryQueue) { detail += ' This browser does not allow storage: keep this page open until it is sent.'; }
     $('#queue-detail').textContent = items.length ? detail : '';
 
@@ -662,25 +764,54 @@
 
   let flushing = false;
   let retryTimer = 0;
+  let holdTimer = 0;
+  let countdownTimer = 0;
 
+  /**
+   * While searches wait: a round every 5 s, and one at the moment a Retry-After ends. Signed out, neither: the
+   * queue waits for a sign-in (an authenticated answer), instead of sending into 401 over and over.
+   */
   function ensureRetryTimer() {
-    const pending = readQueue().length > 0;
+    const items = readQueue();
+    const pending = items.length > 0 && !signedOut;
     if (pending && !retryTimer) {
       retryTimer = setInterval(() => { flushQueue(); }, RETRY_INTERVAL_MS);
     } else if (!pending && retryTimer) {
       clearInterval(retryTimer);
       retryTimer = 0;
     }
+    clearTimeout(holdTimer);
+    holdTimer = 0;
+    const until = pending ? queueHold(items).until : 0;
+    if (until > Date.now()) {
+      holdTimer = setTimeout(() => { holdTimer = 0; flushQueue(); }, until - Date.now());
+    }
   }
 
-  /** Sends every queued search that is due, oldest first, each with its own original Idempotency-Key. */
+  /** Signed out (401, or a redirect to sign-in) or in again (any success): shows it, and sends the queue once back. */
+  function setSignedOut(value) {
+    if (value === signedOut) { return; }
+    signedOut = value;
+    $('#signed-out').hidden = !value;
+    renderQueue();
+    ensureRetryTimer();
+    if (!value && readQueue().length) { flushQueue(true); }
+  }
+
+  /**
+   * Sends every queued search that is due, oldest first, each with its own original Idempotency-Key. Forced
+   * ("Send now", back online, page load) it skips the client's back-off, never the server's Retry-After. Signed
+   * out, only a forced round sends.
+   */
   async function flushQueue(force) {
-    if (flushing) { return; }
+    if (flushing || (signedOut && !force)) { return; }
     flushing = true;
     let sent = 0;
     try {
       for (const item of readQueue()) {
-        if (!force && item.notBefore && Date.now() < item.notBefore) { continue; }
+        const now = Date.now();
+        if (item.holdUntil && now < item.holdUntil) { continue; }
+        if (!force && item.notBefore && now < item.notBefore) { continue; }
         const outcome = await request('POST', API, item.body, item.key);
         if (outcome.kind === 'ok') {
           mutateQueue(items => { const i = items.findIndex(x => x.key === item.key); if (i >= 0) { items.splice(i, 1); } });
@@ -688,18 +819,9 @@
           continue;
         }
         if (outcome.kind === 'retry' || outcome.kind === 'auth') {
-          const status = outcome.problem ? outcome.problem.status : 0;
-          mutateQueue(items => {
-            const x = items.find(y => y.key === item.key);
-            if (!x) { return; }
-            x.tries = (x.tries || 0) + 1;
-            x.lastStatus = status;
-            const backoff = outcome.problem && outcome.problem.retryAfter
-              ? outcome.problem.retryAfter
-              : (outcome.network ? 0 : Math.min(MAX_BACKOFF_MS, RETRY_INTERVAL_MS * 2 ** Math.min(x.tries, 4)));
-            x.notBefore = backoff ? Date.now() + backoff : 0;
-          });
-          if (outcome.network || outcome.kind === 'auth') { break; }   // the others would fail the same way
+          const wait = recordFailure(item.key, outcome);
+          if (wait) { announce(`A waiting search was not sent yet. ${holdText(outcome.problem.status, wait)}`); }
+          if (outcome.network || outcome.kind === 'auth' || wait) { break; }   // the others would fail the same way
           continue;
         }
         // Refused for good (400, 403, 404, 413, 415, 422...): leave the queue, tell the user.
@@ -747,7 +869,9 @@
     if (!result.ok) {
       listStatus.textContent = result.network
         ? 'Cannot load the list: no connection. It refreshes when the connection returns.'
-        : `Cannot load the list. ${describeProblem(result.problem)}`;
+        : result.signedOut
+          ? 'Cannot load the list: you are signed out. Sign in again with the link at the top of the page.'
+          : `Cannot load the list. ${describeProblem(result.problem)}`;
       return;
     }
     const items = result.data && Array.isArray(result.data.items) ? result.data.items : [];
@@ -914,10 +1038,15 @@
     $('#refresh').addEventListener('click', () => loadList());
     filter.addEventListener('change', () => loadList());
 
-    window.addEventListener('online', () => { renderConnection(); flushQueue(true); loadList(); });
+    // Back online or back on the page: refresh the list, which also tells whether the sign-in is still valid
+    // (and when it is again, the queue is sent); the queue itself is sent only while signed in.
+    window.addEventListener('online', () => { renderConnection(); if (!signedOut) { flushQueue(true); } loadList(); });
     window.addEventListener('offline', renderConnection);
     window.addEventListener('storage', e => { if (e.key === QUEUE_KEY || e.key === null) { renderQueue(); ensureRetryTimer(); } });
-    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && readQueue().length) { flushQueue(true); } });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') { return; }
+      if (signedOut) { loadList(); } else if (readQueue().length) { flushQueue(true); }
+    });
 
     renderConnection();
     renderQueue();
