@@ -115,6 +115,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: planId
+    // Key Vault references in app settings (an SMTP password, a credential-bearing webhook URL: docs/deploy.md)
+    // are resolved with the system-assigned identity unless this names another; the app has only its
+    // user-assigned identity, so without it the references stay unresolved and the app fails at start.
+    keyVaultReferenceIdentity: identityId
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'

@@ -25,6 +25,8 @@ public sealed class CheckSensitivityTests(CompiledTemplateFixture compiled)
         ["app: FTP on"] = (t => Site(t).Properties["siteConfig"]!["ftpsState"] = "AllAllowed", InfraChecks.FunctionApp),
         ["app: .NET 8"] = (t => Site(t).Properties["functionAppConfig"]!["runtime"]!["version"] = "8.0", InfraChecks.FunctionApp),
         ["app: Linux Consumption plan"] = (t => First(t, "Microsoft.Web/serverfarms").Body["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" }, InfraChecks.FunctionApp),
+        ["app: no Key Vault reference identity"] = (t => Site(t).Properties.Remove("keyVaultReferenceIdentity"), InfraChecks.KeyVaultReferences),
+        ["app: Key Vault references with a system-assigned identity"] = (t => Site(t).Properties["keyVaultReferenceIdentity"] = "SystemAssigned", InfraChecks.KeyVaultReferences),
         ["app: SCM basic auth on"] = (t => Policy(t, "scm").Properties["allow"] = true, InfraChecks.FunctionApp),
         ["settings: AzureWebJobsStorage connection string"] = (t => Settings(t)["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net", InfraChecks.IdentityBasedHostStorage),
         ["settings: host storage credential dropped"] = (t => Settings(t).Remove("AzureWebJobsStorage__credential"), InfraChecks.IdentityBasedHostStorage),

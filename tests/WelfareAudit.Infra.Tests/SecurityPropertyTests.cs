@@ -21,6 +21,10 @@ public sealed class SecurityPropertyTests(CompiledTemplateFixture compiled)
         Holds(InfraChecks.FunctionApp(Template));
 
     [Fact]
+    public void FunctionApp_Compiled_KeyVaultReferencesResolvedWithTheUserAssignedIdentity() =>
+        Holds(InfraChecks.KeyVaultReferences(Template));
+
+    [Fact]
     public void AppSettings_Compiled_HostStorageIsIdentityBased() =>
         Holds(InfraChecks.IdentityBasedHostStorage(Template));
 

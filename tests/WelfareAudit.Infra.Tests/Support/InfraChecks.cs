@@ -169,6 +169,31 @@ public static partial class InfraChecks
         return findings;
     }
 
+    /// <summary>
+    /// Key Vault references in app settings (an SMTP password, a webhook URL: docs/deploy.md) are resolved by
+    /// App Service with the system-assigned identity unless keyVaultReferenceIdentity names another. The app
+    /// has only its user-assigned identity, so without it the references stay unresolved and the app fails.
+    /// </summary>
+    public static IReadOnlyList<string> KeyVaultReferences(ArmTemplate template)
+    {
+        var findings = new List<string>();
+        foreach (var site in FunctionSites(template))
+        {
+            var identity = template.ResolveString(site, site.Properties["keyVaultReferenceIdentity"]);
+            if (identity is null || !IsIdentityModuleOutput(identity, "id"))
+            {
+                findings.Add($"{site.Where}: keyVaultReferenceIdentity is {identity ?? "absent"}, not the user-assigned identity's resource id");
+            }
+            var assigned = (site.Body["identity"]?["userAssignedIdentities"] as JsonObject ?? []).Select(p => p.Key).ToList();
+            var declared = site.Properties["keyVaultReferenceIdentity"]?.ToString();
+            if (declared is null || !assigned.Any(key => key == declared || key == $"[format('{{0}}', {declared.Trim('[', ']')})]"))
+            {
+                findings.Add($"{site.Where}: keyVaultReferenceIdentity {declared ?? "absent"} is not one of the site's userAssignedIdentities [{string.Join(", ", assigned)}]");
+            }
+        }
+        return findings;
+    }
+
     public static IReadOnlyList<string> IdentityBasedHostStorage(ArmTemplate template)
     {
         var findings = new List<string>();
@@ -454,6 +479,10 @@ public static partial class InfraChecks
 
     private static IEnumerable<ArmResource> FunctionSites(ArmTemplate template) =>
         template.OfType("Microsoft.Web/sites").Where(s => Text(s.Body["kind"])?.Contains("functionapp", StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>The value is an output of main.bicep's <c>identity</c> module (the app's user-assigned identity).</summary>
+    private static bool IsIdentityModuleOutput(string value, string output) =>
+        value.Contains("'identity')", StringComparison.Ordinal) && value.Contains($".outputs.{output}.value]", StringComparison.Ordinal);
 
     private static bool NameEndsWith(ArmResource resource, string last) =>
         resource.Name.TrimEnd(']', ')').EndsWith($"'{last}'", StringComparison.OrdinalIgnoreCase) ||
