@@ -63,6 +63,9 @@ param enableCheckpointWorm bool = true
 @description('Days each checkpoint blob stays immutable: six years by default (45 CFR 164.316(b)(2)).')
 param checkpointImmutabilityDays int = 2190
 
+@description('Set to true once the checkpoint container\'s immutability policy has been locked (docs/deploy.md, "Lock the WORM policy"): Azure allows only extending a locked policy, so the deployment then leaves it alone instead of declaring it again, which would fail.')
+param checkpointPolicyLocked bool = false
+
 @description('Lock the ledger account against deletion (also against `azd down`).')
 param protectLedgerFromDeletion bool = true
 
@@ -174,6 +177,7 @@ module ledgerStorage 'app/ledger-storage.bicep' = {
     enableCheckpointWorm: enableCheckpointWorm
     checkpointContainerName: checkpointContainerName
     checkpointImmutabilityDays: checkpointImmutabilityDays
+    checkpointPolicyLocked: checkpointPolicyLocked
     protectFromDeletion: protectLedgerFromDeletion
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
@@ -267,5 +271,7 @@ output WELFARE_AUDIT_TABLE_NAME string = ledgerTableName
 // The name prefix of the key secrets (not a secret): the postprovision hook creates the keys under it.
 output AZURE_KEY_VAULT_NAME_PREFIX string = keySecretNamePrefix
 output WELFARE_AUDIT_CHECKPOINT_CONTAINER_URI string = ledgerStorage.outputs.checkpointContainerUri
+// Written back into the azd environment, so `azd env refresh` on another machine keeps a locked policy alone.
+output CHECKPOINT_POLICY_LOCKED bool = checkpointPolicyLocked
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

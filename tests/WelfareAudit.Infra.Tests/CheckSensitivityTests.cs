@@ -56,6 +56,8 @@ public sealed class CheckSensitivityTests(CompiledTemplateFixture compiled)
         ["outputs: secure output"] = (t => t.Root["outputs"]!["AZURE_LOCATION"]!["type"] = "securestring", InfraChecks.Outputs),
         ["retention: WORM under six years"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Properties["immutabilityPeriodSinceCreationInDays"] = 365, InfraChecks.LedgerRetention),
         ["retention: checkpoints overwritable"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Properties["allowProtectedAppendWrites"] = false, InfraChecks.LedgerRetention),
+        ["retention: a locked policy redeclared"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Body["condition"] = "[parameters('enableCheckpointWorm')]", InfraChecks.LedgerRetention),
+        ["retention: policy taken as locked by default"] = (t => t.Root["parameters"]!["checkpointPolicyLocked"]!["defaultValue"] = true, InfraChecks.LedgerRetention),
         ["retention: no delete lock"] = (t => Remove(First(t, "Microsoft.Authorization/locks")), InfraChecks.LedgerRetention),
     };
 

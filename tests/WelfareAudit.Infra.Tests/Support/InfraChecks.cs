@@ -12,6 +12,7 @@ public static partial class InfraChecks
 {
     public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    public const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     public const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -441,12 +442,23 @@ public static partial class InfraChecks
         }
         foreach (var policy in policies)
         {
+            // Azure refuses every change but "extend" to a locked policy: once the operator has locked it
+            // (docs/deploy.md), main.bicep's checkpointPolicyLocked must drop it from the deployment.
+            var condition = policy.Body["condition"]?.ToString() ?? "";
+            if (!condition.Contains("not(parameters('checkpointPolicyLocked'))", StringComparison.Ordinal))
+            {
+                findings.Add($"{policy.Where}: condition {(condition.Length == 0 ? "absent" : condition)} does not leave a locked policy alone (not(parameters('checkpointPolicyLocked')))");
+            }
             ExpectLiteral(findings, policy, policy.Properties, "allowProtectedAppendWrites", true);
             var days = template.Resolve(policy, policy.Properties["immutabilityPeriodSinceCreationInDays"], useDefaults: true);
             if (days is not JsonValue v || !v.TryGetValue<int>(out var d) || d < 2190)
             {
                 findings.Add($"{policy.Where}: immutability period {Show(days)} is under six years (2190 days)");
             }
+        }
+        if (template.Root["parameters"]?["checkpointPolicyLocked"]?["defaultValue"] is not JsonValue locked || !locked.TryGetValue<bool>(out var lockedByDefault) || lockedByDefault)
+        {
+            findings.Add("main.bicep's checkpointPolicyLocked must default to false: a new deployment declares the policy");
         }
         var locks = template.OfType("Microsoft.Authorization/locks").Where(l =>
             Text(l.Properties["level"]) == "CanNotDelete" && (l.Body["scope"]?.ToString().Contains("Microsoft.Storage/storageAccounts'", StringComparison.Ordinal) ?? false)).ToList();
