@@ -38,6 +38,13 @@ param authClientId string
 @description('Tenant of that app registration; by default the deployment\'s tenant.')
 param authTenantId string = tenant().tenantId
 
+@description('Version of the access tokens the app registration issues to bearer callers (automation, scripts): its manifest\'s accessTokenAcceptedVersion, Graph api.requestedAccessTokenVersion. App Service Authentication accepts only the issuer configured for it: 2 (docs/deploy.md sets it) -> {login endpoint}{tenant}/v2.0; 1, or a registration that leaves it unset -> https://sts.windows.net/{tenant}/.')
+@allowed([
+  1
+  2
+])
+param accessTokenAcceptedVersion int = 2
+
 @description('Name of the ledger table.')
 param ledgerTableName string = 'WelfareAuditLedger'
 
@@ -251,6 +258,7 @@ module api 'app/api.bicep' = {
     reminderSupervisorEmail: reminderSupervisorEmail
     authClientId: authClientId
     authTenantId: authTenantId
+    accessTokenAcceptedVersion: accessTokenAcceptedVersion
     maximumInstanceCount: maximumInstanceCount
   }
   // The app must not start before it may read its keys and its ledger.

@@ -37,6 +37,26 @@ public sealed class DeploymentVariantTests(DeploymentSnapshotFixture snapshots)
     }
 
     [Fact]
+    public void AccessTokenAcceptedVersion_Default2_AcceptsTheV2IssuerOfTheTenant()
+    {
+        var entra = Entra(snapshots.Defaults);
+
+        // login.microsoftonline.com in the public cloud; environment() is known only at deployment.
+        Assert.Equal($"[format('{{0}}{{1}}/v2.0', environment().authentication.loginEndpoint, '{DeploymentSnapshot.TenantId}')]",
+            entra["registration"]!["openIdIssuer"]!.GetValue<string>());
+        Assert.Equal([DeploymentSnapshot.AuthClientId, $"api://{DeploymentSnapshot.AuthClientId}"], Audiences(entra));
+    }
+
+    [Fact]
+    public void AccessTokenAcceptedVersion_1_AcceptsTheV1IssuerOfTheTenant()
+    {
+        var entra = Entra(snapshots.Changed);
+
+        Assert.Equal($"https://sts.windows.net/{DeploymentSnapshot.TenantId}/", entra["registration"]!["openIdIssuer"]!.GetValue<string>());
+        Assert.Equal([DeploymentSnapshot.AuthClientId, $"api://{DeploymentSnapshot.AuthClientId}"], Audiences(entra));
+    }
+
+    [Fact]
     public void Site_Defaults_KeyVaultReferenceIdentityIsItsUserAssignedIdentity()
     {
         var site = Assert.Single(snapshots.Defaults.OfType("Microsoft.Web/sites"));
@@ -45,4 +65,10 @@ public sealed class DeploymentVariantTests(DeploymentSnapshotFixture snapshots)
         Assert.Contains("/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", assigned, StringComparison.Ordinal);
         Assert.Equal(assigned, site["properties"]!["keyVaultReferenceIdentity"]?.GetValue<string>());
     }
+
+    private static JsonObject Entra(DeploymentSnapshot snapshot) =>
+        snapshot.Single("Microsoft.Web/sites/config", "/authsettingsV2")["properties"]!["identityProviders"]!["azureActiveDirectory"]!.AsObject();
+
+    private static IEnumerable<string> Audiences(JsonObject entra) =>
+        entra["validation"]!["allowedAudiences"]!.AsArray().Select(a => a!.GetValue<string>());
 }

@@ -86,6 +86,8 @@ public sealed class DeploymentSnapshotFixture
     {
         // docs/deploy.md: after the WORM policy is locked, later provisions leave it alone.
         ["checkpointPolicyLocked"] = "true",
+        // An app registration that issues v1 access tokens (accessTokenAcceptedVersion null or 1).
+        ["accessTokenAcceptedVersion"] = "1",
     };
 
     private readonly Task<DeploymentSnapshot> defaults = Task.Run(() => DeploymentSnapshot.Predict(new Dictionary<string, string>()));
