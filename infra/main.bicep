@@ -2,7 +2,7 @@
 // its user-assigned identity, the ledger's storage account, the Functions host's storage account, Key Vault,
 // and Log Analytics + Application Insights. Keyless throughout: Entra ID and RBAC everywhere, shared keys
 // off, no secret in any app setting or output. Local modules only (no registry), so it builds offline.
-// `azd up` deploys it; infra/build.sh builds and lints it; tests/WelfareAudit.Infra.Tests checks it.
+// `azd up` deploys it; infra/build.sh builds and lints it; tests/WelfareAudit.Deployment.Tests checks it.
 targetScope = 'subscription'
 
 @minLength(1)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>
 /// Proves each check can fail: a copy of the compiled template is broken in one way a careless edit of the

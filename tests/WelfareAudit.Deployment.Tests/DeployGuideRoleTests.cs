@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>
 /// The roles docs/deploy.md names, against what the compiled template assigns and what each step needs.

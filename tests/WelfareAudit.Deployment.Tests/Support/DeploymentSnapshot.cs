@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>
 /// What a deployment of infra/main.bicep with given parameters would create, as the real Bicep CLI predicts it

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using WelfareAudit.Testing;
 using YamlDotNet.RepresentationModel;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>azure.yaml and its hooks: what azd runs around the Bicep.</summary>
 public sealed partial class AzdProjectTests

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>
 /// The security properties of the deployment, each as a check over the compiled template that lists every

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>The app registration docs/deploy.md creates, against what the template expects of it.</summary>
 [Collection(CompiledTemplateCollection.Name)]

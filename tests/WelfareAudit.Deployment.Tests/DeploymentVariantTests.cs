@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>
 /// Parameters that change what gets deployed, checked on what the Bicep CLI predicts for each value

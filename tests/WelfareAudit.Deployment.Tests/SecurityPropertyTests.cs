@@ -1,6 +1,6 @@
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>Each security property of the deployment, asserted over the ARM JSON the real Bicep compiler produced.</summary>
 [Collection(CompiledTemplateCollection.Name)]
