@@ -2,7 +2,7 @@
 // its user-assigned identity, the ledger's storage account, the Functions host's storage account, Key Vault,
 // and Log Analytics + Application Insights. Keyless throughout: Entra ID and RBAC everywhere, shared keys
 // off, no secret in any app setting or output. Local modules only (no registry), so it builds offline.
-// `azd up` deploys it; infra/build.sh builds and lints it; tests/WelfareAudit.Infra.Tests checks it.
+// `azd up` deploys it; infra/build.sh builds and lints it; tests/WelfareAudit.Deployment.Tests checks it.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -38,6 +38,13 @@ param authClientId string
 @description('Tenant of that app registration; by default the deployment\'s tenant.')
 param authTenantId string = tenant().tenantId
 
+@description('Version of the access tokens the app registration issues to bearer callers (automation, scripts): its manifest\'s accessTokenAcceptedVersion, Graph api.requestedAccessTokenVersion. App Service Authentication accepts only the issuer configured for it: 2 (docs/deploy.md sets it) -> {login endpoint}{tenant}/v2.0; 1, or a registration that leaves it unset -> https://sts.windows.net/{tenant}/.')
+@allowed([
+  1
+  2
+])
+param accessTokenAcceptedVersion int = 2
+
 @description('Name of the ledger table.')
 param ledgerTableName string = 'WelfareAuditLedger'
 
@@ -62,6 +69,9 @@ param enableCheckpointWorm bool = true
 @maxValue(146000)
 @description('Days each checkpoint blob stays immutable: six years by default (45 CFR 164.316(b)(2)).')
 param checkpointImmutabilityDays int = 2190
+
+@description('Set to true once the checkpoint container\'s immutability policy has been locked (docs/deploy.md, "Lock the WORM policy"): Azure allows only extending a locked policy, so the deployment then leaves it alone instead of declaring it again, which would fail.')
+param checkpointPolicyLocked bool = false
 
 @description('Lock the ledger account against deletion (also against `azd down`).')
 param protectLedgerFromDeletion bool = true
@@ -174,6 +184,7 @@ module ledgerStorage 'app/ledger-storage.bicep' = {
     enableCheckpointWorm: enableCheckpointWorm
     checkpointContainerName: checkpointContainerName
     checkpointImmutabilityDays: checkpointImmutabilityDays
+    checkpointPolicyLocked: checkpointPolicyLocked
     protectFromDeletion: protectLedgerFromDeletion
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
@@ -247,6 +258,7 @@ module api 'app/api.bicep' = {
     reminderSupervisorEmail: reminderSupervisorEmail
     authClientId: authClientId
     authTenantId: authTenantId
+    accessTokenAcceptedVersion: accessTokenAcceptedVersion
     maximumInstanceCount: maximumInstanceCount
   }
   // The app must not start before it may read its keys and its ledger.
@@ -267,5 +279,7 @@ output WELFARE_AUDIT_TABLE_NAME string = ledgerTableName
 // The name prefix of the key secrets (not a secret): the postprovision hook creates the keys under it.
 output AZURE_KEY_VAULT_NAME_PREFIX string = keySecretNamePrefix
 output WELFARE_AUDIT_CHECKPOINT_CONTAINER_URI string = ledgerStorage.outputs.checkpointContainerUri
+// Written back into the azd environment, so `azd env refresh` on another machine keeps a locked policy alone.
+output CHECKPOINT_POLICY_LOCKED bool = checkpointPolicyLocked
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -81,6 +81,13 @@ param authClientId string
 @description('Tenant of that app registration.')
 param authTenantId string
 
+@description('Version of the access tokens the app registration issues (accessTokenAcceptedVersion): it decides their issuer.')
+@allowed([
+  1
+  2
+])
+param accessTokenAcceptedVersion int
+
 @description('Maximum number of instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -93,6 +100,14 @@ param maximumInstanceCount int = 40
   4096
 ])
 param instanceMemoryMB int = 2048
+
+// App Service Authentication accepts tokens from one issuer only, and the registration's
+// accessTokenAcceptedVersion decides which one a bearer caller's access token names: v1 tokens come from the
+// tenant's STS (sts.windows.net in the public cloud; sovereign clouds have their own: use version 2 there),
+// v2 tokens from the login endpoint. Browser sign-in follows the issuer's metadata, so it works with either.
+var openIdIssuer = accessTokenAcceptedVersion == 1
+  ? 'https://sts.windows.net/${authTenantId}/'
+  : '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
 
 resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: hostStorageName
@@ -115,6 +130,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: planId
+    // Key Vault references in app settings (an SMTP password, a credential-bearing webhook URL: docs/deploy.md)
+    // are resolved with the system-assigned identity unless this names another; the app has only its
+    // user-assigned identity, so without it the references stay unresolved and the app fails at start.
+    keyVaultReferenceIdentity: identityId
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
@@ -222,9 +241,11 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
         enabled: true
         registration: {
           clientId: authClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+          openIdIssuer: openIdIssuer
         }
         validation: {
+          // A v2 access token's audience is the client id; a v1 token's is the resource it was requested for,
+          // the App ID URI (api://{client id}) that docs/deploy.md registers. Sign-in ID tokens carry the client id.
           allowedAudiences: [
             authClientId
             'api://${authClientId}'

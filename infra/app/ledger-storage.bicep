@@ -26,6 +26,9 @@ param checkpointContainerName string
 @description('Days each checkpoint blob stays immutable after it is created.')
 param checkpointImmutabilityDays int
 
+@description('The policy has been locked by the operator: leave it alone (a locked policy accepts only "extend").')
+param checkpointPolicyLocked bool
+
 @description('Put a CanNotDelete lock on the account so the ledger cannot be deleted with the resource group.')
 param protectFromDeletion bool
 
@@ -64,8 +67,9 @@ resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 // Time-based retention: a checkpoint blob can be appended to (protected append writes) but not
 // overwritten or deleted until it is checkpointImmutabilityDays old. ARM can only create the policy
 // unlocked; locking it (irreversible, after which not even the subscription owner can shorten it) is a
-// deliberate operator step: docs/operations.md.
-resource checkpointImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (enableCheckpointWorm) {
+// deliberate operator step (docs/deploy.md). Azure then refuses every request on the policy but "extend",
+// so once it is locked the deployment must not declare it again: checkpointPolicyLocked.
+resource checkpointImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (enableCheckpointWorm && !checkpointPolicyLocked) {
   parent: checkpointContainer
   name: 'default'
   properties: {

@@ -25,8 +25,9 @@ public static class CliApp
           welfare-audit verify <bundle.jsonl> [--public-key <key.pem>]
               Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
-          welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|managed-identity]
+          welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|azd|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
+              azd: the account `azd auth login` signed in, in the tenant AZURE_TENANT_ID when it is set.
           welfare-audit keys rotate --vault <uri> --purpose data|index|signing|all [--prefix ...] [--credential ...]
               Adds a new version of the key(s); older versions stay readable.
         """;
@@ -124,8 +125,10 @@ public static class CliApp
         TokenCredential credential = options.GetValueOrDefault("--credential", "azure-cli") switch
         {
             "azure-cli" => new AzureCliCredential(),
+            // The account `azd auth login` signed in (the postprovision hook), in the deployment's tenant.
+            "azd" => new AzureDeveloperCliCredential(new AzureDeveloperCliCredentialOptions { TenantId = Environment.GetEnvironmentVariable("AZURE_TENANT_ID") is { Length: > 0 } tenant ? tenant : null }),
             "managed-identity" => new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
-            _ => throw new UsageException("--credential must be azure-cli or managed-identity (there is deliberately no fallback from one to the other)."),
+            _ => throw new UsageException("--credential must be azure-cli, azd or managed-identity (there is deliberately no fallback from one to another)."),
         };
         // Rotating the index key splits every client's history into two groups, so nothing is rotated
         // by default: the purpose must be named.

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>
 /// Proves each check can fail: a copy of the compiled template is broken in one way a careless edit of the
@@ -25,6 +25,8 @@ public sealed class CheckSensitivityTests(CompiledTemplateFixture compiled)
         ["app: FTP on"] = (t => Site(t).Properties["siteConfig"]!["ftpsState"] = "AllAllowed", InfraChecks.FunctionApp),
         ["app: .NET 8"] = (t => Site(t).Properties["functionAppConfig"]!["runtime"]!["version"] = "8.0", InfraChecks.FunctionApp),
         ["app: Linux Consumption plan"] = (t => First(t, "Microsoft.Web/serverfarms").Body["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" }, InfraChecks.FunctionApp),
+        ["app: no Key Vault reference identity"] = (t => Site(t).Properties.Remove("keyVaultReferenceIdentity"), InfraChecks.KeyVaultReferences),
+        ["app: Key Vault references with a system-assigned identity"] = (t => Site(t).Properties["keyVaultReferenceIdentity"] = "SystemAssigned", InfraChecks.KeyVaultReferences),
         ["app: SCM basic auth on"] = (t => Policy(t, "scm").Properties["allow"] = true, InfraChecks.FunctionApp),
         ["settings: AzureWebJobsStorage connection string"] = (t => Settings(t)["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net", InfraChecks.IdentityBasedHostStorage),
         ["settings: host storage credential dropped"] = (t => Settings(t).Remove("AzureWebJobsStorage__credential"), InfraChecks.IdentityBasedHostStorage),
@@ -54,6 +56,8 @@ public sealed class CheckSensitivityTests(CompiledTemplateFixture compiled)
         ["outputs: secure output"] = (t => t.Root["outputs"]!["AZURE_LOCATION"]!["type"] = "securestring", InfraChecks.Outputs),
         ["retention: WORM under six years"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Properties["immutabilityPeriodSinceCreationInDays"] = 365, InfraChecks.LedgerRetention),
         ["retention: checkpoints overwritable"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Properties["allowProtectedAppendWrites"] = false, InfraChecks.LedgerRetention),
+        ["retention: a locked policy redeclared"] = (t => First(t, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Body["condition"] = "[parameters('enableCheckpointWorm')]", InfraChecks.LedgerRetention),
+        ["retention: policy taken as locked by default"] = (t => t.Root["parameters"]!["checkpointPolicyLocked"]!["defaultValue"] = true, InfraChecks.LedgerRetention),
         ["retention: no delete lock"] = (t => Remove(First(t, "Microsoft.Authorization/locks")), InfraChecks.LedgerRetention),
     };
 

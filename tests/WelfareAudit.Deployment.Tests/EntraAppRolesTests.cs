@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>
 /// Bicep cannot create the Entra app registration offline, so docs/deploy.md creates it with the az CLI from

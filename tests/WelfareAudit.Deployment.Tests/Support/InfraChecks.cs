@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>
 /// The security properties of the deployment, each as a check over the compiled template that lists every
@@ -12,6 +12,7 @@ public static partial class InfraChecks
 {
     public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    public const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     public const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -164,6 +165,31 @@ public static partial class InfraChecks
             else
             {
                 ExpectLiteral(findings, policy, policy.Properties, "allow", false);
+            }
+        }
+        return findings;
+    }
+
+    /// <summary>
+    /// Key Vault references in app settings (an SMTP password, a webhook URL: docs/deploy.md) are resolved by
+    /// App Service with the system-assigned identity unless keyVaultReferenceIdentity names another. The app
+    /// has only its user-assigned identity, so without it the references stay unresolved and the app fails.
+    /// </summary>
+    public static IReadOnlyList<string> KeyVaultReferences(ArmTemplate template)
+    {
+        var findings = new List<string>();
+        foreach (var site in FunctionSites(template))
+        {
+            var identity = template.ResolveString(site, site.Properties["keyVaultReferenceIdentity"]);
+            if (identity is null || !IsIdentityModuleOutput(identity, "id"))
+            {
+                findings.Add($"{site.Where}: keyVaultReferenceIdentity is {identity ?? "absent"}, not the user-assigned identity's resource id");
+            }
+            var assigned = (site.Body["identity"]?["userAssignedIdentities"] as JsonObject ?? []).Select(p => p.Key).ToList();
+            var declared = site.Properties["keyVaultReferenceIdentity"]?.ToString();
+            if (declared is null || !assigned.Any(key => key == declared || key == $"[format('{{0}}', {declared.Trim('[', ']')})]"))
+            {
+                findings.Add($"{site.Where}: keyVaultReferenceIdentity {declared ?? "absent"} is not one of the site's userAssignedIdentities [{string.Join(", ", assigned)}]");
             }
         }
         return findings;
@@ -416,12 +442,23 @@ public static partial class InfraChecks
         }
         foreach (var policy in policies)
         {
+            // Azure refuses every change but "extend" to a locked policy: once the operator has locked it
+            // (docs/deploy.md), main.bicep's checkpointPolicyLocked must drop it from the deployment.
+            var condition = policy.Body["condition"]?.ToString() ?? "";
+            if (!condition.Contains("not(parameters('checkpointPolicyLocked'))", StringComparison.Ordinal))
+            {
+                findings.Add($"{policy.Where}: condition {(condition.Length == 0 ? "absent" : condition)} does not leave a locked policy alone (not(parameters('checkpointPolicyLocked')))");
+            }
             ExpectLiteral(findings, policy, policy.Properties, "allowProtectedAppendWrites", true);
             var days = template.Resolve(policy, policy.Properties["immutabilityPeriodSinceCreationInDays"], useDefaults: true);
             if (days is not JsonValue v || !v.TryGetValue<int>(out var d) || d < 2190)
             {
                 findings.Add($"{policy.Where}: immutability period {Show(days)} is under six years (2190 days)");
             }
+        }
+        if (template.Root["parameters"]?["checkpointPolicyLocked"]?["defaultValue"] is not JsonValue locked || !locked.TryGetValue<bool>(out var lockedByDefault) || lockedByDefault)
+        {
+            findings.Add("main.bicep's checkpointPolicyLocked must default to false: a new deployment declares the policy");
         }
         var locks = template.OfType("Microsoft.Authorization/locks").Where(l =>
             Text(l.Properties["level"]) == "CanNotDelete" && (l.Body["scope"]?.ToString().Contains("Microsoft.Storage/storageAccounts'", StringComparison.Ordinal) ?? false)).ToList();
@@ -454,6 +491,10 @@ public static partial class InfraChecks
 
     private static IEnumerable<ArmResource> FunctionSites(ArmTemplate template) =>
         template.OfType("Microsoft.Web/sites").Where(s => Text(s.Body["kind"])?.Contains("functionapp", StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>The value is an output of main.bicep's <c>identity</c> module (the app's user-assigned identity).</summary>
+    private static bool IsIdentityModuleOutput(string value, string output) =>
+        value.Contains("'identity')", StringComparison.Ordinal) && value.Contains($".outputs.{output}.value]", StringComparison.Ordinal);
 
     private static bool NameEndsWith(ArmResource resource, string last) =>
         resource.Name.TrimEnd(']', ')').EndsWith($"'{last}'", StringComparison.OrdinalIgnoreCase) ||

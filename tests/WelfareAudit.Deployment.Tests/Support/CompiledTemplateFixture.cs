@@ -1,6 +1,6 @@
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>Compiles infra/main.bicep once for all tests, with the real Bicep CLI, into a temporary folder.</summary>
 public sealed class CompiledTemplateFixture : IDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>
 /// A compiled ARM template, with every resource of every nested deployment (Bicep modules) flattened,

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 using WelfareAudit.Testing;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 [Collection(CompiledTemplateCollection.Name)]
 public sealed class BicepToolchainTests(CompiledTemplateFixture compiled)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace WelfareAudit.Infra.Tests.Support;
+namespace WelfareAudit.Deployment.Tests.Support;
 
 /// <summary>
 /// The Bicep CLI from the NuGet package Azure.Bicep.CommandLine.linux-x64, which restoring this project
@@ -28,7 +28,7 @@ public static class BicepCli
             .ToList();
         var bicep = candidates.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
             $"The Bicep CLI {Version} is missing. Looked at: {string.Join(", ", candidates)}. " +
-            "Restore tests/WelfareAudit.Infra.Tests (its PackageDownload of Azure.Bicep.CommandLine.linux-x64 brings it) or run infra/build.sh.");
+            "Restore tests/WelfareAudit.Deployment.Tests (its PackageDownload of Azure.Bicep.CommandLine.linux-x64 brings it) or run infra/build.sh.");
         // A package extracted without its execute bit (some NuGet versions, some file systems) is still usable.
         // The package is the linux-x64 CLI: these tests run on Linux only.
         if (OperatingSystem.IsLinux() && File.GetUnixFileMode(bicep) is var mode && !mode.HasFlag(UnixFileMode.UserExecute))

@@ -1,6 +1,6 @@
-using WelfareAudit.Infra.Tests.Support;
+using WelfareAudit.Deployment.Tests.Support;
 
-namespace WelfareAudit.Infra.Tests;
+namespace WelfareAudit.Deployment.Tests;
 
 /// <summary>Each security property of the deployment, asserted over the ARM JSON the real Bicep compiler produced.</summary>
 [Collection(CompiledTemplateCollection.Name)]
@@ -19,6 +19,10 @@ public sealed class SecurityPropertyTests(CompiledTemplateFixture compiled)
     [Fact]
     public void FunctionApp_Compiled_FlexFc1DotnetIsolated10HttpsOnlyFtpOff() =>
         Holds(InfraChecks.FunctionApp(Template));
+
+    [Fact]
+    public void FunctionApp_Compiled_KeyVaultReferencesResolvedWithTheUserAssignedIdentity() =>
+        Holds(InfraChecks.KeyVaultReferences(Template));
 
     [Fact]
     public void AppSettings_Compiled_HostStorageIsIdentityBased() =>
