@@ -38,12 +38,22 @@ public enum BundleProblemKind
 
     /// <summary>The exporting system marked the bundle as incomplete (the ledger changed during the export).</summary>
     MarkedIncomplete,
+
+    /// <summary>
+    /// The bundle breaks the manifest's disclosure promise: a field it declares withheld (or any field of an event
+    /// outside the range) is disclosed, or one client is shown under two pseudonyms.
+    /// </summary>
+    DisclosureBroken,
 }
 
 public sealed record BundleProblem(BundleProblemKind Kind, string? LedgerId, long? Sequence, string Detail)
 {
+    /// <summary>The line of the file (1 is the manifest) where the problem was found, when it is found at one.</summary>
+    public long? Line { get; init; }
+
     public override string ToString() =>
-        $"{Kind}{(LedgerId is null ? "" : $" in ledger {LedgerId}")}{(Sequence is null ? "" : $" at sequence {Sequence.Value.ToString(CultureInfo.InvariantCulture)}")}: {Detail}";
+        $"{Kind}{(LedgerId is null ? "" : $" in ledger {LedgerId}")}{(Sequence is null ? "" : $" at sequence {Sequence.Value.ToString(CultureInfo.InvariantCulture)}")}" +
+        $"{(Line is null ? "" : $" (line {Line.Value.ToString(CultureInfo.InvariantCulture)})")}: {Detail}";
 }
 
 public sealed record BundleLedgerSummary(string LedgerId, long FirstSequence, long LastSequence, string Anchor, long Events, long InRange,
@@ -83,7 +93,7 @@ public static class AuditBundleVerifier
             await RunAsync(state, bundle, pinnedPublicKeyPem, progress, cancellationToken);
             return state.Result(null, pinnedPublicKeyPem is not null);
         }
-        catch (ProblemException p)
+        catch (BundleProblemException p)
         {
             return state.Result(p.Problem, pinnedPublicKeyPem is not null);
         }
@@ -96,6 +106,12 @@ public static class AuditBundleVerifier
         }
     }
 
+    private static readonly string[] ManifestMembers =
+        ["kind", "format", "version", "exportId", "generatedAt", "generatedBy", "range", "withheld", "manifestKeyId", "signingKeys", "ledgers", "counts"];
+
+    private static readonly string[] EventMembers =
+        ["kind", "ledgerId", "sequence", "type", "recordedAt", "actor", "inRange", "clear", "disclosed", "withheld", "prevHash", "hash"];
+
     private static async Task RunAsync(State state, Stream bundle, string? pinnedPem, Action<long>? progress, CancellationToken ct)
     {
         using var reader = new LineReader(bundle);
@@ -103,36 +119,42 @@ public static class AuditBundleVerifier
         // The manifest, its signature, the keys.
         var manifestLine = await reader.NextAsync(ct) ?? throw Fail(BundleProblemKind.Truncated, null, null, "The file is empty.");
         using var manifestDoc = Parse(manifestLine, reader.LineNumber);
-        var m = manifestDoc.RootElement;
-        if (Str(m, "kind") != BundleFormat.Manifest || Str(m, "format") != BundleFormat.Name)
+        var at = new BundleLineContext(reader.LineNumber);
+        var root = manifestDoc.RootElement;
+        // Kind, format and version first: a later version may have other members, and is refused as a version.
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var k0) || k0.ValueKind != JsonValueKind.String || k0.GetString() != BundleFormat.Manifest ||
+            !root.TryGetProperty("format", out var f0) || f0.ValueKind != JsonValueKind.String || f0.GetString() != BundleFormat.Name)
         {
-            throw Fail(BundleProblemKind.Malformed, null, null, "The first line is not a welfare-audit bundle manifest.");
+            throw at.Malformed("The first line is not a welfare-audit bundle manifest.");
         }
-        if (Long(m, "version") != BundleFormat.Version)
+        if (!root.TryGetProperty("version", out var v0) || !v0.TryGetInt64(out var version) || version != BundleFormat.Version)
         {
-            throw Fail(BundleProblemKind.Malformed, null, null, $"Unsupported bundle version (this verifier reads version {BundleFormat.Version}).");
+            throw at.Malformed($"Unsupported bundle version (this verifier reads version {BundleFormat.Version}).");
         }
-        state.GeneratedBy = Str(m, "generatedBy");
-        state.GeneratedAt = Time(m, "generatedAt");
-        foreach (var k in Array(m, "signingKeys"))
+        var m = BundleJsonObject.Of(root, at, "The manifest", ManifestMembers);
+        m.String("exportId");
+        state.GeneratedBy = m.String("generatedBy");
+        state.GeneratedAt = m.Time("generatedAt");
+        foreach (var element in m.Array("signingKeys"))
         {
-            var id = Str(k, "keyId");
+            var k = BundleJsonObject.Of(element, at, "A signing key of the manifest", ["keyId", "publicKey"]);
+            var id = k.String("keyId");
             ECDsa key;
             try
             {
-                key = CheckpointStatement.ImportPublicKey(Str(k, "publicKey"));
+                key = CheckpointStatement.ImportPublicKey(k.String("publicKey"));
             }
             catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
-                throw Fail(BundleProblemKind.Malformed, null, null, $"The manifest's signing key '{id}' is not a P-256 public key.");
+                throw at.Malformed($"The manifest's signing key '{id}' is not a P-256 public key.");
             }
             if (!state.Keys.TryAdd(id, key))
             {
                 key.Dispose();
-                throw Fail(BundleProblemKind.Malformed, null, null, $"The manifest lists the signing key '{id}' twice.");
+                throw at.Malformed($"The manifest lists the signing key '{id}' twice.");
             }
         }
-        state.ManifestKeyId = Str(m, "manifestKeyId");
+        state.ManifestKeyId = m.String("manifestKeyId");
 
         ECDsa? pinned = null;
         if (pinnedPem is not null)
@@ -151,33 +173,45 @@ public static class AuditBundleVerifier
         var signatureLine = await reader.NextAsync(ct) ?? throw Fail(BundleProblemKind.Truncated, null, null, "The file ends after the manifest.");
         using (var sigDoc = Parse(signatureLine, reader.LineNumber))
         {
-            var s = sigDoc.RootElement;
-            if (Str(s, "kind") != BundleFormat.ManifestSignature)
+            var sigAt = new BundleLineContext(reader.LineNumber);
+            var s = BundleJsonObject.Of(sigDoc.RootElement, sigAt, "The manifest's signature line", ["kind", "keyId", "signature"]);
+            if (s.String("kind") != BundleFormat.ManifestSignature)
             {
-                throw Fail(BundleProblemKind.Malformed, null, null, "The second line is not the manifest's signature.");
+                throw sigAt.Malformed("The second line is not the manifest's signature.");
             }
-            if (Str(s, "keyId") != state.ManifestKeyId)
+            if (s.String("keyId") != state.ManifestKeyId)
             {
                 throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The manifest's signature names another key than the manifest does.");
             }
             var key = KeyFor(state, state.ManifestKeyId!, null, null, "the manifest");
             CheckPinned(pinnedKey, key, state.ManifestKeyId!, "the manifest");
-            if (!CheckpointStatement.Verify(key, CheckpointStatement.EncodeManifest(Encoding.UTF8.GetBytes(manifestLine)), Str(s, "signature")))
+            if (!CheckpointStatement.Verify(key, CheckpointStatement.EncodeManifest(Encoding.UTF8.GetBytes(manifestLine)), s.String("signature")))
             {
                 throw Fail(BundleProblemKind.BadSignature, null, null, "The manifest's signature does not verify: the manifest was altered after it was signed.");
             }
         }
 
-        var range = Obj(m, "range");
-        var from = NullableTime(range, "from");
-        var until = NullableTime(range, "until");
-        var withheldNames = Array(m, "withheld").Select(w => w.GetString()).ToHashSet(StringComparer.Ordinal);
-        var parts = new List<Part>();
-        foreach (var l in Array(m, "ledgers"))
+        var range = m.Object("range", ["from", "until"]);
+        var from = range.NullableTime("from");
+        var until = range.NullableTime("until");
+        var withholdClientRef = false;
+        foreach (var w in m.Array("withheld"))
         {
-            var c = Obj(l, "checkpoint");
-            var part = new Part(Str(l, "ledgerId"), Long(l, "firstSequence"), Long(l, "lastSequence"), Str(l, "anchor"), Long(l, "events"), Long(l, "inRange"),
-                Long(c, "upToSequence"), Str(c, "headHash"), Time(c, "signedAt"), Str(c, "keyId"), Str(c, "signature"));
+            var name = BundleJsonObject.Text(w, at, "An entry of 'withheld'");
+            if (name != BundleFormat.ClientRef || withholdClientRef)
+            {
+                throw at.Malformed($"'withheld' may name '{BundleFormat.ClientRef}' once, and nothing else.");
+            }
+            withholdClientRef = true;
+        }
+        var parts = new List<Part>();
+        foreach (var element in m.Array("ledgers"))
+        {
+            var l = BundleJsonObject.Of(element, at, "A ledger of the manifest", ["ledgerId", "firstSequence", "lastSequence", "anchor", "events", "inRange", "checkpoint"]);
+            var c = l.Object("checkpoint", ["sequence", "upToSequence", "headHash", "signedAt", "keyId", "signature"]);
+            c.Integer("sequence");
+            var part = new Part(l.String("ledgerId"), l.Integer("firstSequence"), l.Integer("lastSequence"), l.String("anchor"), l.Integer("events"), l.Integer("inRange"),
+                c.Integer("upToSequence"), c.String("headHash"), c.Time("signedAt"), c.String("keyId"), c.String("signature"));
             if (parts.Any(p => p.LedgerId == part.LedgerId))
             {
                 throw Fail(BundleProblemKind.ManifestMismatch, part.LedgerId, null, "The manifest lists the ledger twice.");
@@ -195,14 +229,15 @@ public static class AuditBundleVerifier
             }
             parts.Add(part);
         }
-        var counts = Obj(m, "counts");
-        if (Long(counts, "ledgers") != parts.Count || Long(counts, "events") != parts.Sum(p => p.Events) || Long(counts, "inRange") != parts.Sum(p => p.InRange))
+        var counts = m.Object("counts", ["ledgers", "events", "inRange"]);
+        if (counts.Integer("ledgers") != parts.Count || counts.Integer("events") != parts.Sum(p => p.Events) || counts.Integer("inRange") != parts.Sum(p => p.InRange))
         {
             throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The manifest's totals disagree with its ledgers.");
         }
 
         // The events.
         var ring = new (long Sequence, string Hash)[HashWindow];
+        var pseudonyms = new Dictionary<string, (string Pseudonym, string LedgerId, long Sequence)>(StringComparer.Ordinal);
         var index = 0;
         Part? current = parts.Count > 0 ? parts[0] : null;
         var expected = current?.First ?? 0;
@@ -220,19 +255,26 @@ public static class AuditBundleVerifier
                     : Fail(BundleProblemKind.Truncated, current.LedgerId, expected, $"The file ends before event {expected} of ledger {current.LedgerId} (the signed head is at {current.Last}).");
             }
             using var doc = Parse(line, reader.LineNumber);
-            var e = doc.RootElement;
-            var kind = Str(e, "kind");
+            var lineAt = new BundleLineContext(reader.LineNumber);
+            var root2 = doc.RootElement;
+            if (root2.ValueKind != JsonValueKind.Object || !root2.TryGetProperty("kind", out var kindElement))
+            {
+                throw lineAt.Malformed("The line is not a JSON object with a 'kind'.");
+            }
+            var kind = BundleJsonObject.Text(kindElement, lineAt, "'kind'");
             if (kind == BundleFormat.Error)
             {
-                throw Fail(BundleProblemKind.MarkedIncomplete, OptStr(e, "ledgerId"), null, OptStr(e, "detail") ?? "The exporting system marked the bundle incomplete.");
+                var error = BundleJsonObject.Of(root2, lineAt, "The error line", ["kind", "ledgerId", "sequence", "detail"]);
+                throw (lineAt with { LedgerId = error.String("ledgerId"), Sequence = error.Integer("sequence") }).Fail(BundleProblemKind.MarkedIncomplete, error.String("detail"));
             }
             if (kind == BundleFormat.End)
             {
+                var end = BundleJsonObject.Of(root2, lineAt, "The end line", ["kind", "ledgers", "events"]);
                 if (current is not null)
                 {
                     throw Fail(BundleProblemKind.Gap, current.LedgerId, expected, $"Ledger {current.LedgerId} stops before event {expected}; its signed head is at {current.Last}.");
                 }
-                if (Long(e, "ledgers") != parts.Count || Long(e, "events") != total)
+                if (end.Integer("ledgers") != parts.Count || end.Integer("events") != total)
                 {
                     throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The end line's counts disagree with the events.");
                 }
@@ -244,11 +286,13 @@ public static class AuditBundleVerifier
             }
             if (kind != BundleFormat.Event)
             {
-                throw Fail(BundleProblemKind.Malformed, null, null, $"Line {reader.LineNumber} is neither an event nor the end.");
+                throw lineAt.Malformed($"Line {reader.LineNumber} is neither an event nor the end.");
             }
 
-            var ledgerId = Str(e, "ledgerId");
-            var sequence = Long(e, "sequence");
+            var e = BundleJsonObject.Of(root2, lineAt, "The event", EventMembers);
+            var ledgerId = e.String("ledgerId");
+            var sequence = e.Integer("sequence");
+            lineAt = lineAt with { LedgerId = ledgerId, Sequence = sequence };
             if (current is null)
             {
                 throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, "An event follows the last ledger the manifest lists.");
@@ -273,43 +317,62 @@ public static class AuditBundleVerifier
                     : Fail(BundleProblemKind.MissingEvent, ledgerId, expected, $"Event {expected} is missing (the next event is {sequence}).");
             }
 
-            var header = new EventHeader(ledgerId, sequence, Str(e, "type"), Time(e, "recordedAt"), Str(e, "actor"));
+            var header = new EventHeader(ledgerId, sequence, e.String("type"), e.Time("recordedAt"), e.String("actor"));
             var clear = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in Obj(e, "clear").EnumerateObject())
+            foreach (var (name, value) in e.Map("clear"))
             {
-                clear[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, "A clear field is not text.");
+                clear[name] = BundleJsonObject.Text(value, lineAt, $"Clear field '{name}'");
             }
-            var inRange = Bool(e, "inRange");
+            var inRange = e.Boolean("inRange");
             if (inRange != ((from is null || header.RecordedAt >= from) && (until is null || header.RecordedAt < until)))
             {
                 throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, "The event's in-range flag disagrees with the manifest's range.");
             }
             var commitments = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var p in Obj(e, "disclosed").EnumerateObject())
+            var record = new AuditEventRecord(header, clear, commitments, null, "", "");
+            foreach (var (name, value) in e.Map("disclosed"))
             {
-                var salt = Bytes(p.Value, "salt", ledgerId, sequence);
+                var d = BundleJsonObject.Of(value, lineAt, $"Disclosed field '{name}'", ["value", "salt"]);
+                var salt = d.Base64("salt");
                 if (salt.Length != FieldCommitment.SaltSize)
                 {
-                    throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"The salt of field '{p.Name}' is not {FieldCommitment.SaltSize} bytes.");
+                    throw lineAt.Malformed($"The salt of field '{name}' is not {FieldCommitment.SaltSize} bytes.");
                 }
-                commitments[p.Name] = FieldCommitment.Compute(p.Name, salt, Str(p.Value, "value"));
+                if (!inRange)
+                {
+                    throw lineAt.Fail(BundleProblemKind.DisclosureBroken, $"Field '{name}' of an event outside the range is disclosed; outside the range every field is withheld.");
+                }
+                if (withholdClientRef && AuditBundleWriter.IsClientRef(record, name))
+                {
+                    throw lineAt.Fail(BundleProblemKind.DisclosureBroken, $"Field '{name}' is a client code, which the manifest declares withheld, but the event discloses it.");
+                }
+                commitments[name] = FieldCommitment.Compute(name, salt, d.String("value"));
             }
-            foreach (var p in Obj(e, "withheld").EnumerateObject())
+            foreach (var (name, value) in e.Map("withheld"))
             {
-                var commitment = Bytes(p.Value, "commitment", ledgerId, sequence);
-                if (commitment.Length != FieldCommitment.Size || !commitments.TryAdd(p.Name, commitment))
+                var w = BundleJsonObject.Of(value, lineAt, $"Withheld field '{name}'", ["commitment"], ["pseudonym"]);
+                var commitment = w.Base64("commitment");
+                if (commitment.Length != FieldCommitment.Size || !commitments.TryAdd(name, commitment))
                 {
-                    throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"Field '{p.Name}' is withheld with a bad commitment, or both withheld and disclosed.");
+                    throw lineAt.Malformed($"Field '{name}' is withheld with a bad commitment, or both withheld and disclosed.");
                 }
-                var record = new AuditEventRecord(header, clear, commitments, null, "", "");
-                if (inRange && !(withheldNames.Contains(BundleFormat.ClientRef) && AuditBundleWriter.IsClientRef(record, p.Name)))
+                var clientRef = inRange && withholdClientRef && AuditBundleWriter.IsClientRef(record, name);
+                if (inRange && !clientRef)
                 {
-                    throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, $"Field '{p.Name}' of an in-range event is withheld, but the manifest does not declare it withheld.");
+                    throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, $"Field '{name}' of an in-range event is withheld, but the manifest does not declare it withheld.");
+                }
+                if (clientRef != w.Has("pseudonym"))
+                {
+                    throw lineAt.Malformed(clientRef ? $"The withheld client code '{name}' has no pseudonym." : $"Field '{name}' has a pseudonym, but it is not a withheld client code.");
+                }
+                if (clientRef)
+                {
+                    CheckPseudonym(pseudonyms, header, clear, w.String("pseudonym"), lineAt);
                 }
             }
 
-            var prevHash = Str(e, "prevHash");
-            var hash = Str(e, "hash");
+            var prevHash = e.String("prevHash");
+            var hash = e.String("hash");
             if (!IsHash(prevHash) || !IsHash(hash))
             {
                 throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, "A hash is not 64 lower-case hex digits.");
@@ -458,56 +521,35 @@ public static class AuditBundleVerifier
         }
     }
 
-    private static JsonElement Prop(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : throw Fail(BundleProblemKind.Malformed, null, null, $"A line lacks '{name}'.");
-
-    private static string Str(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not text.");
-
-    private static string? OptStr(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long Long(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var n) ? n : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not an integer.");
-
-    private static bool Bool(JsonElement e, string name) => Prop(e, name).ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not true or false."),
-    };
-
-    private static JsonElement Obj(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Object } v ? v : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not an object.");
-
-    private static JsonElement[] Array(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Array } v ? [.. v.EnumerateArray()] : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not a list.");
-
-    private static DateTimeOffset Time(JsonElement e, string name) =>
-        Timestamps.TryParse(Str(e, name), out var t) ? t : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not a ledger timestamp.");
-
-    private static DateTimeOffset? NullableTime(JsonElement e, string name) =>
-        Prop(e, name).ValueKind == JsonValueKind.Null ? null : Time(e, name);
-
-    private static byte[] Bytes(JsonElement e, string name, string ledgerId, long sequence)
-    {
-        try
-        {
-            return Convert.FromBase64String(Str(e, name));
-        }
-        catch (FormatException)
-        {
-            throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"'{name}' is not base64.");
-        }
-    }
-
-    private static ProblemException Fail(BundleProblemKind kind, string? ledgerId, long? sequence, string detail) =>
+    private static BundleProblemException Fail(BundleProblemKind kind, string? ledgerId, long? sequence, string detail) =>
         new(new BundleProblem(kind, ledgerId, sequence, detail));
 
-    private sealed class ProblemException(BundleProblem problem) : Exception(problem.Detail)
+    /// <summary>
+    /// One client, one pseudonym: a search's <c>clientIndex</c> (the keyed blind index of its client code) names
+    /// the client, and the pseudonym is unsigned, so a bundle showing one client under two pseudonyms was altered
+    /// (it would hide that a client was searched for more than once).
+    /// </summary>
+    private static void CheckPseudonym(Dictionary<string, (string Pseudonym, string LedgerId, long Sequence)> seen, EventHeader header,
+        IReadOnlyDictionary<string, string> clear, string pseudonym, BundleLineContext at)
     {
-        public BundleProblem Problem { get; } = problem;
+        if (!IsPseudonym(pseudonym))
+        {
+            throw at.Malformed("A pseudonym is not 'C-' and 10 upper-case hex digits.");
+        }
+        if (header.Type != EventTypes.SearchLogged || !clear.TryGetValue("clientIndex", out var client))
+        {
+            return;
+        }
+        if (!seen.TryAdd(client, (pseudonym, header.LedgerId, header.Sequence)) && seen[client].Pseudonym != pseudonym)
+        {
+            var first = seen[client];
+            throw at.Fail(BundleProblemKind.DisclosureBroken,
+                $"One client (the same clientIndex) is shown under two pseudonyms: {first.Pseudonym} in ledger {first.LedgerId} at sequence {first.Sequence}, and {pseudonym} here.");
+        }
     }
+
+    private static bool IsPseudonym(string text) =>
+        text is { Length: 12 } && text.StartsWith("C-", StringComparison.Ordinal) && text[2..].All(c => char.IsAsciiDigit(c) || c is >= 'A' and <= 'F');
 
     private sealed record Part(string LedgerId, long First, long Last, string Anchor, long Events, long InRange,
         long UpTo, string HeadHash, DateTimeOffset SignedAt, string KeyId, string Signature);
