@@ -60,7 +60,7 @@ public static class CliApp
 
     private static int Fail(TextWriter stderr, string message)
     {
-        stderr.WriteLine("welfare-audit: " + message);
+        stderr.WriteLine("welfare-audit: " + TerminalText.Escape(message));
         stderr.WriteLine(Usage);
         return UsageError;
     }
@@ -80,7 +80,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"welfare-audit: cannot read the bundle '{path}': {e.Message}");
+            stderr.WriteLine($"welfare-audit: cannot read the bundle '{TerminalText.Escape(path)}': {TerminalText.Escape(e.Message)}");
             return UsageError;
         }
         BundleVerification result;
@@ -90,21 +90,41 @@ public static class CliApp
                 n => stderr.WriteLine($"verified {n.ToString("N0", CultureInfo.InvariantCulture)} events..."), ct);
         }
 
+        // The verdict line is the CLI's own words and numbers only; everything the file said follows, escaped.
         if (!result.Ok)
         {
-            stdout.WriteLine($"FAILED: {result.Problem}");
+            var problem = result.Problem!;
+            stdout.WriteLine($"FAILED: {problem.Kind}");
+            var where = new List<string>();
+            if (problem.LedgerId is not null)
+            {
+                where.Add($"ledger {TerminalText.Escape(problem.LedgerId)}");
+            }
+            if (problem.Sequence is { } sequence)
+            {
+                where.Add($"sequence {sequence.ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (problem.Line is { } line)
+            {
+                where.Add($"line {line.ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (where.Count > 0)
+            {
+                stdout.WriteLine($"  where: {string.Join(", ", where)}");
+            }
+            stdout.WriteLine($"  detail: {TerminalText.Escape(problem.Detail)}");
             stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
             return VerificationFailed;
         }
-        stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s), " +
-            $"exported {Text(result.GeneratedAt)} by {result.GeneratedBy}, signed with key {result.ManifestKeyId}.");
+        stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s) verified.");
+        stdout.WriteLine($"  exported {Text(result.GeneratedAt)} by {TerminalText.Escape(result.GeneratedBy)}, manifest signed with key {TerminalText.Escape(result.ManifestKeyId)}.");
         stdout.WriteLine(pinned is null
             ? "WARNING: no --public-key was given, so the bundle was checked against the key it carries itself. Obtain the practice's public key separately and verify again with --public-key."
             : "The signing key is the public key given (--public-key).");
         foreach (var l in result.Ledgers)
         {
-            stdout.WriteLine($"  ledger {l.LedgerId}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
-                $"anchored on {l.Anchor}, head signed at {Text(l.CheckpointSignedAt)} (key {l.CheckpointKeyId}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+            stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
+                $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
         }
         return Ok;
     }
@@ -154,7 +174,7 @@ public static class CliApp
                     try
                     {
                         var existing = await client.GetSecretAsync(name, version: null, ct);
-                        stdout.WriteLine($"{name}: exists (version {existing.Value.Properties.Version}), left as it is.");
+                        stdout.WriteLine($"{TerminalText.Escape(name)}: exists (version {TerminalText.Escape(existing.Value.Properties.Version)}), left as it is.");
                         continue;
                     }
                     catch (RequestFailedException e) when (e.Status == 404)
@@ -163,12 +183,12 @@ public static class CliApp
                     }
                 }
                 var created = await ring.RotateAsync(purpose, ct);
-                stdout.WriteLine($"{name}: {(rotate ? "rotated, new" : "created,")} version {created.KeyId}.");
+                stdout.WriteLine($"{TerminalText.Escape(name)}: {(rotate ? "rotated, new" : "created,")} version {TerminalText.Escape(created.KeyId)}.");
             }
         }
         catch (Exception e) when (e is KeyUnavailableException or RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
         {
-            stderr.WriteLine("welfare-audit: " + e.Message);
+            stderr.WriteLine("welfare-audit: " + TerminalText.Escape(e.Message));
             return VaultError;
         }
         if (rotate)
