@@ -31,6 +31,14 @@ public sealed class BundleForge : IDisposable
         new("DiscussedWithClient", new() { ["searchId"] = "3f2504e0-4f89-41d3-9a0c-0305e82c3301" }, new() { ["note"] = "We talked." }, []),
     ];
 
+    /// <summary>The manifest's range starts here (events before it are out of range, and withhold every field).</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Hostile: events out of range disclose their fields anyway.</summary>
+    public bool DiscloseOutOfRange { get; init; }
+
+    public static DateTimeOffset RecordedAt(long sequence) => Start.AddMinutes(sequence);
+
     /// <summary>Replaces the end line with the server's error line carrying this detail.</summary>
     public string? ErrorDetail { get; init; }
 
@@ -40,23 +48,27 @@ public sealed class BundleForge : IDisposable
     {
         var events = new List<JsonObject>();
         var previous = ChainHash.ToHex(ChainHash.Genesis);
-        long sequence = 0;
+        long sequence = 0, inRangeCount = 0;
         foreach (var e in Events)
         {
-            var header = new EventHeader(LedgerId, ++sequence, e.Type, Start.AddMinutes(sequence), "actor-1");
+            var header = new EventHeader(LedgerId, ++sequence, e.Type, RecordedAt(sequence), "actor-1");
+            var inRange = From is null || header.RecordedAt >= From;
+            var disclosed = inRange || DiscloseOutOfRange ? e.Disclosed : new Dictionary<string, string>();
+            string[] withheld = [.. e.Withheld, .. e.Disclosed.Keys.Except(disclosed.Keys)];
             var commitments = e.Disclosed.ToDictionary(d => d.Key, d => FieldCommitment.Compute(d.Key, Salt, d.Value), StringComparer.Ordinal);
             foreach (var name in e.Withheld)
             {
                 commitments[name] = SHA256.HashData(Encoding.UTF8.GetBytes(name));
             }
             var hash = ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(previous), CanonicalEvent.Encode(header, e.Clear, commitments)));
+            inRangeCount += inRange ? 1 : 0;
             events.Add(new JsonObject
             {
                 ["kind"] = "event", ["ledgerId"] = LedgerId, ["sequence"] = sequence, ["type"] = e.Type,
-                ["recordedAt"] = Timestamps.ToText(header.RecordedAt), ["actor"] = header.Actor, ["inRange"] = true,
+                ["recordedAt"] = Timestamps.ToText(header.RecordedAt), ["actor"] = header.Actor, ["inRange"] = inRange,
                 ["clear"] = Map(e.Clear, v => JsonValue.Create(v)),
-                ["disclosed"] = Map(e.Disclosed, v => new JsonObject { ["value"] = v, ["salt"] = Convert.ToBase64String(Salt) }),
-                ["withheld"] = Map(e.Withheld.ToDictionary(n => n, n => commitments[n]), c => new JsonObject { ["commitment"] = Convert.ToBase64String(c) }),
+                ["disclosed"] = Map(disclosed, v => new JsonObject { ["value"] = v, ["salt"] = Convert.ToBase64String(Salt) }),
+                ["withheld"] = Map(withheld.ToDictionary(n => n, n => commitments[n]), c => new JsonObject { ["commitment"] = Convert.ToBase64String(c) }),
                 ["prevHash"] = previous, ["hash"] = hash,
             });
             previous = hash;
@@ -67,18 +79,18 @@ public sealed class BundleForge : IDisposable
         {
             ["kind"] = "manifest", ["format"] = BundleFormat.Name, ["version"] = BundleFormat.Version, ["exportId"] = "export-1",
             ["generatedAt"] = Timestamps.ToText(signedAt), ["generatedBy"] = GeneratedBy,
-            ["range"] = new JsonObject { ["from"] = null, ["until"] = null }, ["withheld"] = new JsonArray(), ["manifestKeyId"] = KeyId,
+            ["range"] = new JsonObject { ["from"] = From is null ? null : Timestamps.ToText(From.Value), ["until"] = null }, ["withheld"] = new JsonArray(), ["manifestKeyId"] = KeyId,
             ["signingKeys"] = new JsonArray(new JsonObject { ["keyId"] = KeyId, ["publicKey"] = PublicKeyPem }),
             ["ledgers"] = new JsonArray(new JsonObject
             {
-                ["ledgerId"] = LedgerId, ["firstSequence"] = 1, ["lastSequence"] = sequence, ["anchor"] = "genesis", ["events"] = sequence, ["inRange"] = sequence,
+                ["ledgerId"] = LedgerId, ["firstSequence"] = 1, ["lastSequence"] = sequence, ["anchor"] = "genesis", ["events"] = sequence, ["inRange"] = inRangeCount,
                 ["checkpoint"] = new JsonObject
                 {
                     ["sequence"] = sequence + 1, ["upToSequence"] = sequence, ["headHash"] = previous, ["signedAt"] = Timestamps.ToText(signedAt), ["keyId"] = KeyId,
                     ["signature"] = BundleTampering.Sign(Key, CheckpointStatement.Encode(LedgerId, sequence, previous, signedAt)),
                 },
             }),
-            ["counts"] = new JsonObject { ["ledgers"] = 1, ["events"] = sequence, ["inRange"] = sequence },
+            ["counts"] = new JsonObject { ["ledgers"] = 1, ["events"] = sequence, ["inRange"] = inRangeCount },
         }.ToJsonString();
         var signature = new JsonObject
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WelfareAudit.Core.Ledger;
 
-namespace WelfareAudit.Core.Audit;
+namespace WelfareAudit.Core.Audit.Verification;
 
 /// <summary>
 /// One JSON object of a bundle line, read strictly (docs/audit.md, "Strict parsing"): its member names are
@@ -145,19 +145,4 @@ internal readonly struct BundleJsonObject
             throw context.Malformed($"{what} has a member name that is not well-formed Unicode text.");
         }
     }
-}
-
-/// <summary>Where in the bundle a problem is found: the line, and the ledger and sequence when the line is an event.</summary>
-internal readonly record struct BundleLineContext(long Line, string? LedgerId = null, long? Sequence = null)
-{
-    public BundleProblemException Malformed(string detail) => Fail(BundleProblemKind.Malformed, detail);
-
-    public BundleProblemException Fail(BundleProblemKind kind, string detail) =>
-        new(new BundleProblem(kind, LedgerId, Sequence, detail) { Line = Line });
-}
-
-/// <summary>Stops verification with the first problem found.</summary>
-internal sealed class BundleProblemException(BundleProblem problem) : Exception(problem.Detail)
-{
-    public BundleProblem Problem { get; } = problem;
 }
