@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -117,6 +119,17 @@ public sealed class AuditWorld : IAsyncDisposable
         var path = Path.Combine(Folder, "signing-key.pem");
         await File.WriteAllTextAsync(path, key.PublicKeyPem);
         return path;
+    }
+
+    /// <summary>The practice's private signing key, read from the development key file (a test may re-sign with it).</summary>
+    public ECDsa PracticePrivateKey()
+    {
+        var keyFile = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "keys.json")))!;
+        return ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            D = Convert.FromBase64String((string)keyFile["keys"]!["signing"]![0]!["key"]!),
+        });
     }
 
     public async ValueTask DisposeAsync() => await _provider.DisposeAsync();

@@ -163,7 +163,7 @@ public sealed class VerifyCommandTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         // Even a manifest signed with the real key must agree with the events it describes.
         var (bundle, key) = await ExportAsync(AuditWorld.TherapistA);
-        using var practice = PracticePrivateKey();
+        using var practice = _world.PracticePrivateKey();
         BundleTampering.EditManifest(bundle, m =>
         {
             var ledger = m["ledgers"]![0]!;
@@ -198,7 +198,7 @@ public sealed class VerifyCommandTests(AzuriteFixture azurite) : IAsyncLifetime
             var c = m["ledgers"]![0]!["checkpoint"]!;
             c["signature"] = BundleTampering.Sign(other, CheckpointStatement.Encode(AuditWorld.TherapistA, (long)c["upToSequence"]!, (string)c["headHash"]!,
                 Timestamps.Parse((string)c["signedAt"]!)));
-        }, PracticePrivateKey());
+        }, _world.PracticePrivateKey());
 
         var output = await FailsAsync(bundle, key, BundleProblemKind.BadSignature);
 
@@ -264,17 +264,6 @@ public sealed class VerifyCommandTests(AzuriteFixture azurite) : IAsyncLifetime
         File.WriteAllText(otherKey, other.ExportSubjectPublicKeyInfoPem());
 
         await FailsAsync(bundle, otherKey, BundleProblemKind.WrongKey);
-    }
-
-    /// <summary>The practice's private signing key, read from the development key file (a test may re-sign with it).</summary>
-    private ECDsa PracticePrivateKey()
-    {
-        var keyFile = JsonNode.Parse(File.ReadAllText(Path.Combine(_world.Folder, "keys.json")))!;
-        return ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            D = Convert.FromBase64String((string)keyFile["keys"]!["signing"]![0]!["key"]!),
-        });
     }
 
     [Fact]

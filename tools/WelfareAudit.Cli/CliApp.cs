@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Azure;
 using Azure.Core;
@@ -36,16 +37,22 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
         Func<Uri, TokenCredential, SecretClient>? secretClients = null)
     {
+        // No response files: a bundle named "@x" is a file name, not a list of arguments.
+        var parsed = Commands(secretClients).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            return Fail(stderr, string.Join(" ", parsed.Errors.Select(e => e.Message)));
+        }
         try
         {
-            return args switch
+            // Our exit codes, not the library's: an exception is not "verification failed" (1).
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                ["verify", var path, .. var rest] => await VerifyAsync(path, rest, stdout, stderr, cancellationToken),
-                ["keys", "init", .. var rest] => await KeysAsync(rotate: false, rest, stdout, stderr, secretClients, cancellationToken),
-                ["keys", "rotate", .. var rest] => await KeysAsync(rotate: true, rest, stdout, stderr, secretClients, cancellationToken),
-                ["--help" or "-h" or "help"] => Help(stdout),
-                _ => Fail(stderr, "Unknown command."),
-            };
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (UsageException u)
         {
@@ -53,27 +60,44 @@ public static class CliApp
         }
     }
 
-    private static int Help(TextWriter stdout)
+    /// <summary>The commands (docs/architecture.md: a new CLI command is one more <see cref="Command"/> here, with its action).</summary>
+    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients)
     {
-        stdout.WriteLine(Usage);
-        return Ok;
+        var bundle = new Argument<string>("bundle") { Description = "The bundle file (JSON lines)." };
+        var publicKey = new Option<string?>("--public-key")
+        {
+            Description = "The practice's public key (PEM, GET /api/audit/signing-key), obtained separately from the bundle, so that a bundle re-signed with another key is refused.",
+        };
+        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey };
+        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
+
+        var vault = new Option<string?>("--vault") { Description = "The vault's https URI (https://name.vault.azure.net)." };
+        var prefix = new Option<string?>("--prefix") { Description = "Secret name prefix (default welfareaudit)." };
+        var credential = new Option<string?>("--credential") { Description = "azure-cli (default) or managed-identity." };
+        var purpose = new Option<string?>("--purpose") { Description = "data, index, signing or all (required)." };
+        var init = new Command("init", "Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.") { vault, prefix, credential };
+        var rotate = new Command("rotate", "Adds a new version of the key(s); older versions stay readable.") { vault, prefix, credential, purpose };
+        foreach (var (command, isRotate) in new[] { (init, false), (rotate, true) })
+        {
+            command.SetAction((p, ct) => KeysAsync(isRotate, new KeysOptions(p.GetValue(vault), p.GetValue(prefix), p.GetValue(credential), isRotate ? p.GetValue(purpose) : null),
+                p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, secretClients, ct));
+        }
+        var keys = new Command("keys", "Creates and rotates the data, index and signing keys in Key Vault.") { init, rotate };
+        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys };
     }
+
+    private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose);
 
     private static int Fail(TextWriter stderr, string message)
     {
-        stderr.WriteLine("welfare-audit: " + message);
+        stderr.WriteLine("welfare-audit: " + TerminalText.Escape(message));
         stderr.WriteLine(Usage);
         return UsageError;
     }
 
-    private static async Task<int> VerifyAsync(string path, string[] rest, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> VerifyAsync(string path, string? keyPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var options = Options(rest, "--public-key");
-        string? pinned = null;
-        if (options.TryGetValue("--public-key", out var keyPath))
-        {
-            pinned = ReadText(keyPath, "public key");
-        }
+        var pinned = keyPath is null ? null : ReadText(keyPath, "public key");
         Stream file;
         try
         {
@@ -81,7 +105,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"welfare-audit: cannot read the bundle '{path}': {e.Message}");
+            stderr.WriteLine($"welfare-audit: cannot read the bundle '{TerminalText.Escape(path)}': {TerminalText.Escape(e.Message)}");
             return UsageError;
         }
         BundleVerification result;
@@ -91,38 +115,53 @@ public static class CliApp
                 n => stderr.WriteLine($"verified {n.ToString("N0", CultureInfo.InvariantCulture)} events..."), ct);
         }
 
+        // The verdict line is the CLI's own words and numbers only; everything the file said follows, escaped.
         if (!result.Ok)
         {
-            stdout.WriteLine($"FAILED: {result.Problem}");
+            var problem = result.Problem!;
+            stdout.WriteLine($"FAILED: {problem.Kind}");
+            var where = new List<string>();
+            if (problem.LedgerId is not null)
+            {
+                where.Add($"ledger {TerminalText.Escape(problem.LedgerId)}");
+            }
+            if (problem.Sequence is { } sequence)
+            {
+                where.Add($"sequence {sequence.ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (problem.Line is { } line)
+            {
+                where.Add($"line {line.ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (where.Count > 0)
+            {
+                stdout.WriteLine($"  where: {string.Join(", ", where)}");
+            }
+            stdout.WriteLine($"  detail: {TerminalText.Escape(problem.Detail)}");
             stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
             return VerificationFailed;
         }
-        stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s), " +
-            $"exported {Text(result.GeneratedAt)} by {result.GeneratedBy}, signed with key {result.ManifestKeyId}.");
+        stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s) verified.");
+        stdout.WriteLine($"  exported {Text(result.GeneratedAt)} by {TerminalText.Escape(result.GeneratedBy)}, manifest signed with key {TerminalText.Escape(result.ManifestKeyId)}.");
         stdout.WriteLine(pinned is null
             ? "WARNING: no --public-key was given, so the bundle was checked against the key it carries itself. Obtain the practice's public key separately and verify again with --public-key."
             : "The signing key is the public key given (--public-key).");
         foreach (var l in result.Ledgers)
         {
-            stdout.WriteLine($"  ledger {l.LedgerId}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
-                $"anchored on {l.Anchor}, head signed at {Text(l.CheckpointSignedAt)} (key {l.CheckpointKeyId}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+            stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
+                $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
         }
         return Ok;
     }
 
-    private static async Task<int> KeysAsync(bool rotate, string[] rest, TextWriter stdout, TextWriter stderr,
+    private static async Task<int> KeysAsync(bool rotate, KeysOptions options, TextWriter stdout, TextWriter stderr,
         Func<Uri, TokenCredential, SecretClient>? secretClients, CancellationToken ct)
     {
-        var options = Options(rest, "--vault", "--prefix", "--credential", "--purpose");
-        if (!options.TryGetValue("--vault", out var vaultText) || !Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) || vault.Scheme != Uri.UriSchemeHttps)
+        if (!Uri.TryCreate(options.Vault, UriKind.Absolute, out var vault) || vault.Scheme != Uri.UriSchemeHttps)
         {
             throw new UsageException("--vault must be the vault's https URI.");
         }
-        if (!rotate && options.ContainsKey("--purpose"))
-        {
-            throw new UsageException("--purpose is for keys rotate.");
-        }
-        TokenCredential credential = options.GetValueOrDefault("--credential", "azure-cli") switch
+        TokenCredential credential = (options.Credential ?? "azure-cli") switch
         {
             "azure-cli" => new AzureCliCredential(),
             // The account `azd auth login` signed in (the postprovision hook), in the deployment's tenant.
@@ -132,11 +171,11 @@ public static class CliApp
         };
         // Rotating the index key splits every client's history into two groups, so nothing is rotated
         // by default: the purpose must be named.
-        if (rotate && !options.ContainsKey("--purpose"))
+        if (rotate && options.Purpose is null)
         {
             throw new UsageException("keys rotate needs --purpose data, index, signing or all.");
         }
-        KeyPurpose[] purposes = options.GetValueOrDefault("--purpose", "all") switch
+        KeyPurpose[] purposes = (options.Purpose ?? "all") switch
         {
             "all" => Enum.GetValues<KeyPurpose>(),
             "data" => [KeyPurpose.Data],
@@ -146,7 +185,7 @@ public static class CliApp
         };
 
         var client = (secretClients ?? ((uri, cred) => new SecretClient(uri, cred)))(vault, credential);
-        var ring = new KeyVaultKeyRing(client, new KeyVaultKeyRingOptions { SecretNamePrefix = options.GetValueOrDefault("--prefix", "welfareaudit") }, TimeProvider.System);
+        var ring = new KeyVaultKeyRing(client, new KeyVaultKeyRingOptions { SecretNamePrefix = options.Prefix ?? "welfareaudit" }, TimeProvider.System);
         try
         {
             foreach (var purpose in purposes)
@@ -157,7 +196,7 @@ public static class CliApp
                     try
                     {
                         var existing = await client.GetSecretAsync(name, version: null, ct);
-                        stdout.WriteLine($"{name}: exists (version {existing.Value.Properties.Version}), left as it is.");
+                        stdout.WriteLine($"{TerminalText.Escape(name)}: exists (version {TerminalText.Escape(existing.Value.Properties.Version)}), left as it is.");
                         continue;
                     }
                     catch (RequestFailedException e) when (e.Status == 404)
@@ -166,12 +205,12 @@ public static class CliApp
                     }
                 }
                 var created = await ring.RotateAsync(purpose, ct);
-                stdout.WriteLine($"{name}: {(rotate ? "rotated, new" : "created,")} version {created.KeyId}.");
+                stdout.WriteLine($"{TerminalText.Escape(name)}: {(rotate ? "rotated, new" : "created,")} version {TerminalText.Escape(created.KeyId)}.");
             }
         }
         catch (Exception e) when (e is KeyUnavailableException or RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
         {
-            stderr.WriteLine("welfare-audit: " + e.Message);
+            stderr.WriteLine("welfare-audit: " + TerminalText.Escape(e.Message));
             return VaultError;
         }
         if (rotate)
@@ -179,28 +218,6 @@ public static class CliApp
             stdout.WriteLine("Older versions stay readable. This tool has no table access: the ledgers do not record the rotation, so note it in your change log (docs/operations.md).");
         }
         return Ok;
-    }
-
-    private static Dictionary<string, string> Options(string[] args, params string[] allowed)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!allowed.Contains(args[i]))
-            {
-                throw new UsageException($"Unexpected argument '{args[i]}'.");
-            }
-            if (i + 1 >= args.Length)
-            {
-                throw new UsageException($"{args[i]} needs a value.");
-            }
-            if (!options.TryAdd(args[i], args[i + 1]))
-            {
-                throw new UsageException($"{args[i]} is given twice.");
-            }
-            i++;
-        }
-        return options;
     }
 
     private static string ReadText(string path, string what)

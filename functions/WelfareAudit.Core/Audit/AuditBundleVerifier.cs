@@ -1,565 +1,113 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Audit.Verification;
 
 namespace WelfareAudit.Core.Audit;
 
-/// <summary>What is wrong with a bundle. The first problem found is reported.</summary>
-public enum BundleProblemKind
-{
-    /// <summary>A line is not what the format says it must be.</summary>
-    Malformed,
-
-    /// <summary>The file ends early (cut in a line, or before the end line).</summary>
-    Truncated,
-
-    /// <summary>A signature (manifest or checkpoint) does not verify.</summary>
-    BadSignature,
-
-    /// <summary>The bundle is signed with another key than the one the verifier was given.</summary>
-    WrongKey,
-
-    /// <summary>An event's content does not match its hash, or it does not link to its predecessor.</summary>
-    ChainBroken,
-
-    /// <summary>A sequence number is skipped.</summary>
-    MissingEvent,
-
-    /// <summary>Events are out of sequence order.</summary>
-    ReorderedEvents,
-
-    /// <summary>A ledger's part is not anchored (genesis or a signed head) or stops before its signed head.</summary>
-    Gap,
-
-    /// <summary>The manifest and the events disagree (counts, range, ledgers, withheld fields).</summary>
-    ManifestMismatch,
-
-    /// <summary>The exporting system marked the bundle as incomplete (the ledger changed during the export).</summary>
-    MarkedIncomplete,
-}
-
-public sealed record BundleProblem(BundleProblemKind Kind, string? LedgerId, long? Sequence, string Detail)
-{
-    public override string ToString() =>
-        $"{Kind}{(LedgerId is null ? "" : $" in ledger {LedgerId}")}{(Sequence is null ? "" : $" at sequence {Sequence.Value.ToString(CultureInfo.InvariantCulture)}")}: {Detail}";
-}
-
-public sealed record BundleLedgerSummary(string LedgerId, long FirstSequence, long LastSequence, string Anchor, long Events, long InRange,
-    DateTimeOffset CheckpointSignedAt, string CheckpointKeyId, long CheckpointsInChain);
-
-public sealed record BundleVerification(
-    BundleProblem? Problem,
-    string? GeneratedBy,
-    DateTimeOffset? GeneratedAt,
-    string? ManifestKeyId,
-    bool KeyPinned,
-    long Events,
-    IReadOnlyList<BundleLedgerSummary> Ledgers)
-{
-    public bool Ok => Problem is null;
-}
-
 /// <summary>
 /// Verifies a bundle offline, from the file alone (and, preferably, the practice's public key obtained
-/// separately): the manifest's signature, each ledger's signed checkpoint, every event's commitments and
-/// hash, the links between events, that no sequence number is missing or out of order, that each part is
-/// anchored on the genesis or on a signed head, and that the manifest's counts match. Reads one line at a
-/// time: memory does not grow with the bundle.
+/// separately), in stages a reader can follow, each its own type under <c>Verification/</c>:
+/// <list type="number">
+/// <item><see cref="BundleLines"/>, framing: numbered lines of strict UTF-8 JSON (<c>Malformed</c>, <c>Truncated</c>);</item>
+/// <item><see cref="ManifestStage"/>: the manifest read strictly, and its ledgers consistent;</item>
+/// <item><see cref="BundleKeys"/>: the manifest's signature, each ledger's signed head and every checkpoint event, by the pinned key;</item>
+/// <item><see cref="ChainStage"/>: each ledger's chain, anchored, linked, hashed, in order, up to its signed head;</item>
+/// <item><see cref="DisclosureStage"/>: the manifest's range and disclosure promises, event by event;</item>
+/// <item><see cref="BundleCounts"/>: the manifest's and the end line's totals.</item>
+/// </list>
+/// Every line is read strictly first (<see cref="BundleJsonObject"/>), then checked. The first problem found
+/// is reported. Reads one line at a time: memory does not grow with the bundle.
 /// </summary>
 public static class AuditBundleVerifier
 {
     public const int ProgressEvery = 10_000;
 
-    /// <summary>How far back a checkpoint inside the chain may point and still be checked against the recomputed hash.</summary>
-    private const int HashWindow = 4096;
-
     public static async Task<BundleVerification> VerifyAsync(Stream bundle, string? pinnedPublicKeyPem, Action<long>? progress, CancellationToken cancellationToken)
     {
-        var state = new State();
+        var run = new Run(pinnedPublicKeyPem is not null);
         try
         {
-            await RunAsync(state, bundle, pinnedPublicKeyPem, progress, cancellationToken);
-            return state.Result(null, pinnedPublicKeyPem is not null);
+            await run.VerifyAsync(bundle, pinnedPublicKeyPem, progress, cancellationToken);
+            return run.Result(null);
         }
-        catch (ProblemException p)
+        catch (BundleProblemException p)
         {
-            return state.Result(p.Problem, pinnedPublicKeyPem is not null);
-        }
-        finally
-        {
-            foreach (var key in state.Keys.Values)
-            {
-                key.Dispose();
-            }
+            return run.Result(p.Problem);
         }
     }
 
-    private static async Task RunAsync(State state, Stream bundle, string? pinnedPem, Action<long>? progress, CancellationToken ct)
+    /// <summary>One verification: the stages in order, and what is known so far for the result.</summary>
+    private sealed class Run(bool pinned)
     {
-        using var reader = new LineReader(bundle);
+        private BundleManifest? _manifest;
+        private ChainStage? _chains;
 
-        // The manifest, its signature, the keys.
-        var manifestLine = await reader.NextAsync(ct) ?? throw Fail(BundleProblemKind.Truncated, null, null, "The file is empty.");
-        using var manifestDoc = Parse(manifestLine, reader.LineNumber);
-        var m = manifestDoc.RootElement;
-        if (Str(m, "kind") != BundleFormat.Manifest || Str(m, "format") != BundleFormat.Name)
+        public async Task VerifyAsync(Stream bundle, string? pinnedPem, Action<long>? progress, CancellationToken ct)
         {
-            throw Fail(BundleProblemKind.Malformed, null, null, "The first line is not a welfare-audit bundle manifest.");
-        }
-        if (Long(m, "version") != BundleFormat.Version)
-        {
-            throw Fail(BundleProblemKind.Malformed, null, null, $"Unsupported bundle version (this verifier reads version {BundleFormat.Version}).");
-        }
-        state.GeneratedBy = Str(m, "generatedBy");
-        state.GeneratedAt = Time(m, "generatedAt");
-        foreach (var k in Array(m, "signingKeys"))
-        {
-            var id = Str(k, "keyId");
-            ECDsa key;
-            try
+            var lines = new BundleLines(bundle);
+            using (var manifestLine = await lines.NextAsync(ct) ?? throw BundleProblems.Fail(BundleProblemKind.Truncated, null, null, "The file is empty."))
             {
-                key = CheckpointStatement.ImportPublicKey(Str(k, "publicKey"));
+                _manifest = ManifestStage.Read(manifestLine);
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            var manifest = _manifest;
+            using var keys = BundleKeys.Import(manifest, pinnedPem);
+            using (var signatureLine = await lines.NextAsync(ct) ?? throw BundleProblems.Fail(BundleProblemKind.Truncated, null, null, "The file ends after the manifest."))
             {
-                throw Fail(BundleProblemKind.Malformed, null, null, $"The manifest's signing key '{id}' is not a P-256 public key.");
+                keys.AuthenticateManifest(manifest, signatureLine);
             }
-            if (!state.Keys.TryAdd(id, key))
+            foreach (var part in manifest.Parts)
             {
-                key.Dispose();
-                throw Fail(BundleProblemKind.Malformed, null, null, $"The manifest lists the signing key '{id}' twice.");
+                ManifestStage.CheckPart(manifest, part);
+                keys.VerifyHead(part);
             }
-        }
-        state.ManifestKeyId = Str(m, "manifestKeyId");
+            BundleCounts.CheckManifest(manifest);
 
-        ECDsa? pinned = null;
-        if (pinnedPem is not null)
-        {
-            try
+            var chains = _chains = new ChainStage(manifest, keys);
+            var disclosure = new DisclosureStage(manifest);
+            while (true)
             {
-                pinned = CheckpointStatement.ImportPublicKey(pinnedPem);
-            }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
-            {
-                throw Fail(BundleProblemKind.WrongKey, null, null, "The public key given to the verifier is not a P-256 public key in PEM.");
-            }
-        }
-        using var pinnedKey = pinned;
-
-        var signatureLine = await reader.NextAsync(ct) ?? throw Fail(BundleProblemKind.Truncated, null, null, "The file ends after the manifest.");
-        using (var sigDoc = Parse(signatureLine, reader.LineNumber))
-        {
-            var s = sigDoc.RootElement;
-            if (Str(s, "kind") != BundleFormat.ManifestSignature)
-            {
-                throw Fail(BundleProblemKind.Malformed, null, null, "The second line is not the manifest's signature.");
-            }
-            if (Str(s, "keyId") != state.ManifestKeyId)
-            {
-                throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The manifest's signature names another key than the manifest does.");
-            }
-            var key = KeyFor(state, state.ManifestKeyId!, null, null, "the manifest");
-            CheckPinned(pinnedKey, key, state.ManifestKeyId!, "the manifest");
-            if (!CheckpointStatement.Verify(key, CheckpointStatement.EncodeManifest(Encoding.UTF8.GetBytes(manifestLine)), Str(s, "signature")))
-            {
-                throw Fail(BundleProblemKind.BadSignature, null, null, "The manifest's signature does not verify: the manifest was altered after it was signed.");
-            }
-        }
-
-        var range = Obj(m, "range");
-        var from = NullableTime(range, "from");
-        var until = NullableTime(range, "until");
-        var withheldNames = Array(m, "withheld").Select(w => w.GetString()).ToHashSet(StringComparer.Ordinal);
-        var parts = new List<Part>();
-        foreach (var l in Array(m, "ledgers"))
-        {
-            var c = Obj(l, "checkpoint");
-            var part = new Part(Str(l, "ledgerId"), Long(l, "firstSequence"), Long(l, "lastSequence"), Str(l, "anchor"), Long(l, "events"), Long(l, "inRange"),
-                Long(c, "upToSequence"), Str(c, "headHash"), Time(c, "signedAt"), Str(c, "keyId"), Str(c, "signature"));
-            if (parts.Any(p => p.LedgerId == part.LedgerId))
-            {
-                throw Fail(BundleProblemKind.ManifestMismatch, part.LedgerId, null, "The manifest lists the ledger twice.");
-            }
-            if (part.UpTo != part.Last || part.First < 1 || part.Last < part.First || part.Events != part.Last - part.First + 1 ||
-                part.Anchor != (part.First == 1 ? "genesis" : "checkpoint"))
-            {
-                throw Fail(BundleProblemKind.ManifestMismatch, part.LedgerId, null, "The manifest's sequence range, event count, anchor and checkpoint disagree.");
-            }
-            var key = KeyFor(state, part.KeyId, part.LedgerId, null, "the ledger's checkpoint");
-            CheckPinned(pinnedKey, key, part.KeyId, $"the checkpoint of ledger {part.LedgerId}");
-            if (!IsHash(part.HeadHash) || !CheckpointStatement.Verify(key, CheckpointStatement.Encode(part.LedgerId, part.UpTo, part.HeadHash, part.SignedAt), part.Signature))
-            {
-                throw Fail(BundleProblemKind.BadSignature, part.LedgerId, part.UpTo, "The ledger's checkpoint signature does not verify.");
-            }
-            parts.Add(part);
-        }
-        var counts = Obj(m, "counts");
-        if (Long(counts, "ledgers") != parts.Count || Long(counts, "events") != parts.Sum(p => p.Events) || Long(counts, "inRange") != parts.Sum(p => p.InRange))
-        {
-            throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The manifest's totals disagree with its ledgers.");
-        }
-
-        // The events.
-        var ring = new (long Sequence, string Hash)[HashWindow];
-        var index = 0;
-        Part? current = parts.Count > 0 ? parts[0] : null;
-        var expected = current?.First ?? 0;
-        string? previous = null;
-        long partEvents = 0, partInRange = 0, checkpointsInChain = 0, total = 0;
-        string? pending = null;
-        while (true)
-        {
-            var line = pending ?? await reader.NextAsync(ct);
-            pending = null;
-            if (line is null)
-            {
-                throw current is null
-                    ? Fail(BundleProblemKind.Truncated, null, null, "The file ends before its end line.")
-                    : Fail(BundleProblemKind.Truncated, current.LedgerId, expected, $"The file ends before event {expected} of ledger {current.LedgerId} (the signed head is at {current.Last}).");
-            }
-            using var doc = Parse(line, reader.LineNumber);
-            var e = doc.RootElement;
-            var kind = Str(e, "kind");
-            if (kind == BundleFormat.Error)
-            {
-                throw Fail(BundleProblemKind.MarkedIncomplete, OptStr(e, "ledgerId"), null, OptStr(e, "detail") ?? "The exporting system marked the bundle incomplete.");
-            }
-            if (kind == BundleFormat.End)
-            {
-                if (current is not null)
+                using var line = await lines.NextAsync(ct) ?? throw chains.Truncated();
+                var kind = line.Kind();
+                if (kind == BundleFormat.Error)
                 {
-                    throw Fail(BundleProblemKind.Gap, current.LedgerId, expected, $"Ledger {current.LedgerId} stops before event {expected}; its signed head is at {current.Last}.");
+                    throw MarkedIncomplete(line);
                 }
-                if (Long(e, "ledgers") != parts.Count || Long(e, "events") != total)
+                if (kind == BundleFormat.End)
                 {
-                    throw Fail(BundleProblemKind.ManifestMismatch, null, null, "The end line's counts disagree with the events.");
+                    var end = BundleCounts.ReadEnd(line);
+                    chains.CheckComplete();
+                    BundleCounts.CheckEnd(end, manifest, chains.Events);
+                    if (!await lines.AtEndAsync(ct))
+                    {
+                        throw BundleProblems.Fail(BundleProblemKind.Malformed, null, null, "There is content after the end line.");
+                    }
+                    return;
                 }
-                if (await reader.NextNonEmptyAsync(ct) is not null)
+                if (kind != BundleFormat.Event)
                 {
-                    throw Fail(BundleProblemKind.Malformed, null, null, "There is content after the end line.");
+                    throw line.At.Malformed($"Line {line.Number} is neither an event nor the end.");
                 }
-                return;
-            }
-            if (kind != BundleFormat.Event)
-            {
-                throw Fail(BundleProblemKind.Malformed, null, null, $"Line {reader.LineNumber} is neither an event nor the end.");
-            }
 
-            var ledgerId = Str(e, "ledgerId");
-            var sequence = Long(e, "sequence");
-            if (current is null)
-            {
-                throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, "An event follows the last ledger the manifest lists.");
-            }
-            if (ledgerId != current.LedgerId)
-            {
-                throw parts.Any(p => p.LedgerId == ledgerId)
-                    ? Fail(BundleProblemKind.Gap, current.LedgerId, expected, $"Ledger {current.LedgerId} stops before event {expected}; its signed head is at {current.Last}.")
-                    : Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, "An event belongs to a ledger the manifest does not list.");
-            }
-            if (sequence < expected)
-            {
-                throw Fail(BundleProblemKind.ReorderedEvents, ledgerId, sequence, $"Event {sequence} comes after event {expected - 1}: the events are out of order.");
-            }
-            if (sequence > expected)
-            {
-                // One line of look-ahead tells a swap (the expected event comes next) from a deletion.
-                var next = await reader.NextAsync(ct);
-                var nextSequence = next is null ? null : TrySequence(next);
-                throw nextSequence == expected
-                    ? Fail(BundleProblemKind.ReorderedEvents, ledgerId, expected, $"Events {expected} and {sequence} are swapped: the events are out of order.")
-                    : Fail(BundleProblemKind.MissingEvent, ledgerId, expected, $"Event {expected} is missing (the next event is {sequence}).");
-            }
-
-            var header = new EventHeader(ledgerId, sequence, Str(e, "type"), Time(e, "recordedAt"), Str(e, "actor"));
-            var clear = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in Obj(e, "clear").EnumerateObject())
-            {
-                clear[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, "A clear field is not text.");
-            }
-            var inRange = Bool(e, "inRange");
-            if (inRange != ((from is null || header.RecordedAt >= from) && (until is null || header.RecordedAt < until)))
-            {
-                throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, "The event's in-range flag disagrees with the manifest's range.");
-            }
-            var commitments = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var p in Obj(e, "disclosed").EnumerateObject())
-            {
-                var salt = Bytes(p.Value, "salt", ledgerId, sequence);
-                if (salt.Length != FieldCommitment.SaltSize)
+                var e = BundleEvent.Read(line);
+                if (chains.IsAhead(e.Header.LedgerId, e.Header.Sequence))
                 {
-                    throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"The salt of field '{p.Name}' is not {FieldCommitment.SaltSize} bytes.");
+                    // One line of look-ahead tells a swap (the expected event comes next) from a deletion.
+                    throw chains.Skipped(e.Header.LedgerId, e.Header.Sequence, await lines.PeekSequenceAsync(ct));
                 }
-                commitments[p.Name] = FieldCommitment.Compute(p.Name, salt, Str(p.Value, "value"));
-            }
-            foreach (var p in Obj(e, "withheld").EnumerateObject())
-            {
-                var commitment = Bytes(p.Value, "commitment", ledgerId, sequence);
-                if (commitment.Length != FieldCommitment.Size || !commitments.TryAdd(p.Name, commitment))
+                disclosure.Check(e);
+                chains.Accept(e);
+                if (progress is not null && chains.Events % ProgressEvery == 0)
                 {
-                    throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"Field '{p.Name}' is withheld with a bad commitment, or both withheld and disclosed.");
-                }
-                var record = new AuditEventRecord(header, clear, commitments, null, "", "");
-                if (inRange && !(withheldNames.Contains(BundleFormat.ClientRef) && AuditBundleWriter.IsClientRef(record, p.Name)))
-                {
-                    throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, sequence, $"Field '{p.Name}' of an in-range event is withheld, but the manifest does not declare it withheld.");
+                    progress(chains.Events);
                 }
             }
-
-            var prevHash = Str(e, "prevHash");
-            var hash = Str(e, "hash");
-            if (!IsHash(prevHash) || !IsHash(hash))
-            {
-                throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, "A hash is not 64 lower-case hex digits.");
-            }
-            if (previous is null)
-            {
-                CheckAnchor(current, header, clear, prevHash, state);
-            }
-            else if (prevHash != previous)
-            {
-                throw Fail(BundleProblemKind.ChainBroken, ledgerId, sequence, $"Chain broken at sequence {sequence}: the event does not link to event {sequence - 1}.");
-            }
-            var computed = ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(prevHash), CanonicalEvent.Encode(header, clear, commitments)));
-            if (computed != hash)
-            {
-                throw Fail(BundleProblemKind.ChainBroken, ledgerId, sequence, $"Chain broken at sequence {sequence}: the event's content does not match its hash (a field, a time or a header was changed).");
-            }
-
-            if (header.Type == EventTypes.Checkpoint)
-            {
-                CheckInnerCheckpoint(state, ring, header, clear, prevHash);
-                checkpointsInChain++;
-            }
-            ring[sequence % HashWindow] = (sequence, hash);
-            previous = hash;
-            partEvents++;
-            partInRange += inRange ? 1 : 0;
-            total++;
-            if (progress is not null && total % ProgressEvery == 0)
-            {
-                progress(total);
-            }
-
-            if (sequence == current.Last)
-            {
-                if (hash != current.HeadHash)
-                {
-                    throw Fail(BundleProblemKind.ChainBroken, ledgerId, sequence, "Chain broken: the last event's hash is not the head the checkpoint signed.");
-                }
-                if (partEvents != current.Events || partInRange != current.InRange)
-                {
-                    throw Fail(BundleProblemKind.ManifestMismatch, ledgerId, null,
-                        $"The manifest says {current.Events} events ({current.InRange} in range); the bundle holds {partEvents} ({partInRange} in range).");
-                }
-                state.Ledgers.Add(new BundleLedgerSummary(current.LedgerId, current.First, current.Last, current.Anchor, partEvents, partInRange,
-                    current.SignedAt, current.KeyId, checkpointsInChain));
-                index++;
-                current = index < parts.Count ? parts[index] : null;
-                expected = current?.First ?? 0;
-                previous = null;
-                partEvents = partInRange = checkpointsInChain = 0;
-                System.Array.Clear(ring);
-            }
-            else
-            {
-                expected++;
-            }
-            state.Events = total;
         }
-    }
 
-    private static void CheckAnchor(Part part, EventHeader header, IReadOnlyDictionary<string, string> clear, string prevHash, State state)
-    {
-        if (part.First == 1)
+        public BundleVerification Result(BundleProblem? problem) =>
+            new(problem, _manifest?.GeneratedBy, _manifest?.GeneratedAt, _manifest?.ManifestKeyId, pinned, _chains?.Events ?? 0, _chains?.Ledgers ?? []);
+
+        private static BundleProblemException MarkedIncomplete(BundleLine line)
         {
-            if (prevHash != ChainHash.ToHex(ChainHash.Genesis))
-            {
-                throw Fail(BundleProblemKind.Gap, part.LedgerId, 1, "The first event of the ledger does not start from the genesis hash.");
-            }
-            return;
+            var error = BundleJsonObject.Of(line.Root, line.At, "The error line", ["kind", "ledgerId", "sequence", "detail"]);
+            return (line.At with { LedgerId = error.String("ledgerId"), Sequence = error.Integer("sequence") }).Fail(BundleProblemKind.MarkedIncomplete, error.String("detail"));
         }
-        // Anchored on a signed head: the first event is a checkpoint over exactly the hash it links to.
-        if (header.Type != EventTypes.Checkpoint || clear.GetValueOrDefault("headHash") != prevHash ||
-            clear.GetValueOrDefault("upToSequence") != (header.Sequence - 1).ToString(CultureInfo.InvariantCulture))
-        {
-            throw Fail(BundleProblemKind.Gap, part.LedgerId, header.Sequence, "The ledger's part starts mid-chain without a checkpoint that signs where it starts.");
-        }
-        CheckCheckpointSignature(state, header, clear);
-    }
-
-    private static void CheckInnerCheckpoint(State state, (long Sequence, string Hash)[] ring, EventHeader header, IReadOnlyDictionary<string, string> clear, string prevHash)
-    {
-        CheckCheckpointSignature(state, header, clear);
-        if (!long.TryParse(clear.GetValueOrDefault("upToSequence"), NumberStyles.None, CultureInfo.InvariantCulture, out var upTo) || upTo >= header.Sequence)
-        {
-            throw Fail(BundleProblemKind.Malformed, header.LedgerId, header.Sequence, "A checkpoint event names no earlier sequence.");
-        }
-        var signed = clear.GetValueOrDefault("headHash");
-        var known = upTo == header.Sequence - 1 ? prevHash : ring[upTo % HashWindow] is var slot && slot.Sequence == upTo ? slot.Hash : null;
-        if (known is not null && known != signed)
-        {
-            throw Fail(BundleProblemKind.ChainBroken, header.LedgerId, upTo, $"Chain broken at sequence {upTo}: the checkpoint at {header.Sequence} signed another hash for it.");
-        }
-    }
-
-    private static void CheckCheckpointSignature(State state, EventHeader header, IReadOnlyDictionary<string, string> clear)
-    {
-        var keyId = clear.GetValueOrDefault("signingKeyId") ?? throw Fail(BundleProblemKind.Malformed, header.LedgerId, header.Sequence, "A checkpoint event names no key.");
-        var key = KeyFor(state, keyId, header.LedgerId, header.Sequence, "a checkpoint event");
-        var ok = long.TryParse(clear.GetValueOrDefault("upToSequence"), NumberStyles.None, CultureInfo.InvariantCulture, out var upTo) &&
-            IsHash(clear.GetValueOrDefault("headHash")) &&
-            Timestamps.TryParse(clear.GetValueOrDefault("signedAt"), out var signedAt) &&
-            CheckpointStatement.Verify(key, CheckpointStatement.Encode(header.LedgerId, upTo, clear["headHash"], signedAt), clear.GetValueOrDefault("signature"));
-        if (!ok)
-        {
-            throw Fail(BundleProblemKind.BadSignature, header.LedgerId, header.Sequence, "The signature of the checkpoint event does not verify.");
-        }
-    }
-
-    private static ECDsa KeyFor(State state, string keyId, string? ledgerId, long? sequence, string what) =>
-        state.Keys.TryGetValue(keyId, out var key) ? key
-            : throw Fail(BundleProblemKind.BadSignature, ledgerId, sequence, $"{char.ToUpperInvariant(what[0])}{what[1..]} is signed by key '{keyId}', which the bundle does not carry.");
-
-    private static void CheckPinned(ECDsa? pinned, ECDsa key, string keyId, string what)
-    {
-        if (pinned is not null && !pinned.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-        {
-            throw Fail(BundleProblemKind.WrongKey, null, null, $"{char.ToUpperInvariant(what[0])}{what[1..]} is signed with key '{keyId}', which is not the public key given to the verifier.");
-        }
-    }
-
-    private static long? TrySequence(string line)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            return doc.RootElement.TryGetProperty("sequence", out var s) && s.TryGetInt64(out var v) ? v : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsHash(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigitLower);
-
-    private static JsonDocument Parse(string line, long lineNumber)
-    {
-        try
-        {
-            return JsonDocument.Parse(line);
-        }
-        catch (JsonException)
-        {
-            throw Fail(BundleProblemKind.Truncated, null, null, $"Line {lineNumber} is not complete JSON: the file was cut or damaged.");
-        }
-    }
-
-    private static JsonElement Prop(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : throw Fail(BundleProblemKind.Malformed, null, null, $"A line lacks '{name}'.");
-
-    private static string Str(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not text.");
-
-    private static string? OptStr(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long Long(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var n) ? n : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not an integer.");
-
-    private static bool Bool(JsonElement e, string name) => Prop(e, name).ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not true or false."),
-    };
-
-    private static JsonElement Obj(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Object } v ? v : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not an object.");
-
-    private static JsonElement[] Array(JsonElement e, string name) =>
-        Prop(e, name) is { ValueKind: JsonValueKind.Array } v ? [.. v.EnumerateArray()] : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not a list.");
-
-    private static DateTimeOffset Time(JsonElement e, string name) =>
-        Timestamps.TryParse(Str(e, name), out var t) ? t : throw Fail(BundleProblemKind.Malformed, null, null, $"'{name}' is not a ledger timestamp.");
-
-    private static DateTimeOffset? NullableTime(JsonElement e, string name) =>
-        Prop(e, name).ValueKind == JsonValueKind.Null ? null : Time(e, name);
-
-    private static byte[] Bytes(JsonElement e, string name, string ledgerId, long sequence)
-    {
-        try
-        {
-            return Convert.FromBase64String(Str(e, name));
-        }
-        catch (FormatException)
-        {
-            throw Fail(BundleProblemKind.Malformed, ledgerId, sequence, $"'{name}' is not base64.");
-        }
-    }
-
-    private static ProblemException Fail(BundleProblemKind kind, string? ledgerId, long? sequence, string detail) =>
-        new(new BundleProblem(kind, ledgerId, sequence, detail));
-
-    private sealed class ProblemException(BundleProblem problem) : Exception(problem.Detail)
-    {
-        public BundleProblem Problem { get; } = problem;
-    }
-
-    private sealed record Part(string LedgerId, long First, long Last, string Anchor, long Events, long InRange,
-        long UpTo, string HeadHash, DateTimeOffset SignedAt, string KeyId, string Signature);
-
-    private sealed class State
-    {
-        public Dictionary<string, ECDsa> Keys { get; } = new(StringComparer.Ordinal);
-
-        public List<BundleLedgerSummary> Ledgers { get; } = [];
-
-        public string? GeneratedBy { get; set; }
-
-        public DateTimeOffset? GeneratedAt { get; set; }
-
-        public string? ManifestKeyId { get; set; }
-
-        public long Events { get; set; }
-
-        public BundleVerification Result(BundleProblem? problem, bool pinned) =>
-            new(problem, GeneratedBy, GeneratedAt, ManifestKeyId, pinned, Events, Ledgers);
-    }
-
-    /// <summary>Reads UTF-8 lines strictly: a byte sequence that is not UTF-8 is damage, not text to guess at.</summary>
-    private sealed class LineReader(Stream stream) : IDisposable
-    {
-        private readonly StreamReader _reader = new(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
-
-        public long LineNumber { get; private set; }
-
-        public async Task<string?> NextAsync(CancellationToken ct)
-        {
-            try
-            {
-                var line = await _reader.ReadLineAsync(ct);
-                LineNumber += line is null ? 0 : 1;
-                return line;
-            }
-            catch (DecoderFallbackException)
-            {
-                throw Fail(BundleProblemKind.Malformed, null, null, $"Line {LineNumber + 1} is not UTF-8 text.");
-            }
-        }
-
-        public async Task<string?> NextNonEmptyAsync(CancellationToken ct)
-        {
-            string? line;
-            while ((line = await NextAsync(ct)) is not null && line.Length == 0)
-            {
-            }
-            return line;
-        }
-
-        public void Dispose() => _reader.Dispose();
     }
 }

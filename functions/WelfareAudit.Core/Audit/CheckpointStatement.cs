@@ -30,8 +30,8 @@ public static class CheckpointStatement
         {
             throw new ArgumentException("A head hash is 32 bytes of hex.", nameof(headHashHex));
         }
-        var ledger = Encoding.UTF8.GetBytes(ledgerId);
-        var at = Encoding.UTF8.GetBytes(Timestamps.ToText(signedAt));
+        var ledger = StrictBytes(ledgerId, nameof(ledgerId));
+        var at = StrictBytes(Timestamps.ToText(signedAt), nameof(signedAt));
         var bytes = new byte[4 + 1 + 4 + ledger.Length + 8 + ChainHash.Size + 4 + at.Length];
         var span = bytes.AsSpan();
         "WACP"u8.CopyTo(span);
@@ -47,6 +47,22 @@ public static class CheckpointStatement
         BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)at.Length);
         at.CopyTo(span[(offset + 4)..]);
         return bytes;
+    }
+
+    /// <summary>
+    /// Strict UTF-8: ill-formed text (a lone surrogate) is refused, never signed as U+FFFD, so two different
+    /// ledger ids can never give one statement.
+    /// </summary>
+    private static byte[] StrictBytes(string text, string parameter)
+    {
+        try
+        {
+            return CanonicalEvent.StrictUtf8.GetBytes(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new ArgumentException("The text is not well-formed Unicode (it holds a lone surrogate), so it has no UTF-8 form to sign.", parameter);
+        }
     }
 
     /// <summary>What a manifest signature covers: a prefix, so a checkpoint signature can never pass as a manifest's.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -29,84 +30,53 @@ public static class CanonicalEvent
 
     public static byte[] Encode(EventHeader header, IReadOnlyDictionary<string, string> clear, IReadOnlyDictionary<string, byte[]> commitments)
     {
-        var buffer = new ArrayBufferWriterLite(256);
+        var buffer = new ArrayBufferWriter<byte>(256);
         buffer.Write(Magic);
-        buffer.WriteByte(Version);
-        buffer.WriteString(header.LedgerId);
-        buffer.WriteUInt64(checked((ulong)header.Sequence));
-        buffer.WriteString(header.Type);
-        buffer.WriteString(Timestamps.ToText(header.RecordedAt));
-        buffer.WriteString(header.Actor);
+        buffer.Write([Version]);
+        WriteString(buffer, header.LedgerId);
+        WriteUInt64(buffer, checked((ulong)header.Sequence));
+        WriteString(buffer, header.Type);
+        WriteString(buffer, Timestamps.ToText(header.RecordedAt));
+        WriteString(buffer, header.Actor);
 
-        buffer.WriteUInt32((uint)clear.Count);
+        WriteUInt32(buffer, (uint)clear.Count);
         foreach (var (name, value) in clear.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            buffer.WriteString(name);
-            buffer.WriteString(value);
+            WriteString(buffer, name);
+            WriteString(buffer, value);
         }
 
-        buffer.WriteUInt32((uint)commitments.Count);
+        WriteUInt32(buffer, (uint)commitments.Count);
         foreach (var (name, commitment) in commitments.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (commitment.Length != FieldCommitment.Size)
             {
                 throw new ArgumentException("A commitment is 32 bytes.", nameof(commitments));
             }
-            buffer.WriteString(name);
+            WriteString(buffer, name);
             buffer.Write(commitment);
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private sealed class ArrayBufferWriterLite(int capacity)
+    private static void WriteUInt32(ArrayBufferWriter<byte> buffer, uint value)
     {
-        private byte[] _buffer = new byte[capacity];
-        private int _length;
+        BinaryPrimitives.WriteUInt32BigEndian(buffer.GetSpan(4), value);
+        buffer.Advance(4);
+    }
 
-        public void Write(ReadOnlySpan<byte> bytes)
-        {
-            Ensure(bytes.Length);
-            bytes.CopyTo(_buffer.AsSpan(_length));
-            _length += bytes.Length;
-        }
+    private static void WriteUInt64(ArrayBufferWriter<byte> buffer, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(buffer.GetSpan(8), value);
+        buffer.Advance(8);
+    }
 
-        public void WriteByte(byte value)
-        {
-            Ensure(1);
-            _buffer[_length++] = value;
-        }
-
-        public void WriteUInt32(uint value)
-        {
-            Ensure(4);
-            BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_length), value);
-            _length += 4;
-        }
-
-        public void WriteUInt64(ulong value)
-        {
-            Ensure(8);
-            BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(_length), value);
-            _length += 8;
-        }
-
-        public void WriteString(string value)
-        {
-            var count = StrictUtf8.GetByteCount(value);
-            WriteUInt32((uint)count);
-            Ensure(count);
-            _length += StrictUtf8.GetBytes(value, _buffer.AsSpan(_length));
-        }
-
-        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
-
-        private void Ensure(int more)
-        {
-            if (_length + more > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
-            }
-        }
+    /// <summary><c>str</c>: u32 byte length, then the strict UTF-8 bytes.</summary>
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var count = StrictUtf8.GetByteCount(value);
+        WriteUInt32(buffer, (uint)count);
+        buffer.Advance(StrictUtf8.GetBytes(value, buffer.GetSpan(count)));
     }
 }
