@@ -1,4 +1,3 @@
-using System.Net;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Http;
 using WelfareAudit.Http.Identity;
@@ -79,9 +78,12 @@ public static class LocalHostApp
         // before answering 202, so a caller knows the run is over.
         app.MapPost("/admin/functions/{name}", async (HttpContext context, string name, ILogger<TimerJobScheduler> logger) =>
         {
-            if (context.Connection.RemoteIpAddress is not { } ip || !IPAddress.IsLoopback(ip))
+            var refusal = !RequestOrigin.IsLoopbackSocket(context) ? RequestOrigin.RemoteSocket
+                : !RequestOrigin.IsLoopbackHost(context) ? RequestOrigin.ForeignHost
+                : RequestOrigin.CrossSiteReason(context, ownOriginKnown: true);
+            if (refusal is not null)
             {
-                return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The admin API answers loopback callers only.");
+                return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", refusal);
             }
             var job = TimerJobs.All.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.Ordinal));
             if (job is null)
@@ -117,8 +119,9 @@ public static class LocalHostApp
     };
 
     /// <summary>
-    /// Development sign-in for a person at the keyboard: a loopback request without a principal gets a
-    /// fixed development identity. Never active outside Development.
+    /// Development sign-in for a person at the keyboard: a loopback request addressed to this machine
+    /// (loopback Host) without a principal gets a fixed development identity; the caller resolver still
+    /// refuses it when it comes from another site. Never active outside Development.
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> DevSignIn(string role)
     {
@@ -126,7 +129,7 @@ public static class LocalHostApp
         var header = ClientPrincipal.Encode("00000000-0000-4000-8000-00000000d3e1", roles);
         return (context, next) =>
         {
-            if (context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
+            if (RequestOrigin.IsLoopbackSocket(context) && RequestOrigin.IsLoopbackHost(context) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
             {
                 context.Request.Headers[ClientPrincipal.HeaderName] = header;
             }
