@@ -43,6 +43,9 @@ public static class LocalHostApp
 
         builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
         builder.Services.AddWelfareAuditReminders(builder.Configuration);
+        // First of all startup filters, so the socket's address is read before the forwarded-headers
+        // filter (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) can replace it with a header.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, SocketCaptureFilter>());
         if (builder.Configuration["WelfareAudit:LocalHost:RunSchedules"] != "false")
         {
             builder.Services.AddHostedService<TimerJobScheduler>();
@@ -136,4 +139,18 @@ public static class LocalHostApp
             return next(context);
         };
     }
+}
+
+/// <summary>Puts <see cref="RequestOrigin.CaptureSocket"/> in front of every other middleware.</summary>
+internal sealed class SocketCaptureFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            RequestOrigin.CaptureSocket(context);
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

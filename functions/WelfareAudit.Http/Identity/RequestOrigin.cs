@@ -22,9 +22,18 @@ public static class RequestOrigin
 
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]"];
 
-    /// <summary>The TCP connection itself comes from this machine.</summary>
+    /// <summary>
+    /// The TCP connection itself comes from this machine, as <see cref="CaptureSocket"/> saw it before any
+    /// middleware ran. Never <c>HttpContext.Connection.RemoteIpAddress</c> read later: the forwarded-headers
+    /// middleware replaces it with X-Forwarded-For (with <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c>, from
+    /// any caller). Without a capture (a host that does not run it) nothing is loopback.
+    /// </summary>
     public static bool IsLoopbackSocket(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+        context.Features.Get<SocketEndPoints>() is { Remote: { } remote } && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+
+    /// <summary>Records the socket's addresses; the host runs it as the first middleware of its pipeline.</summary>
+    public static void CaptureSocket(HttpContext context) =>
+        context.Features.Set(new SocketEndPoints(context.Connection.RemoteIpAddress, context.Connection.LocalPort));
 
     /// <summary>The Host header is localhost, 127.0.0.1 or [::1] with the port this request arrived on.</summary>
     public static bool IsLoopbackHost(HttpContext context)
@@ -35,7 +44,7 @@ public static class RequestOrigin
             return false;
         }
         var port = host.Port ?? (context.Request.IsHttps ? 443 : 80);
-        return port == context.Connection.LocalPort;
+        return port == context.Features.Get<SocketEndPoints>()?.LocalPort;
     }
 
     /// <summary>
@@ -65,3 +74,6 @@ public static class RequestOrigin
         return null;
     }
 }
+
+/// <summary>The addresses of the TCP connection, as accepted by the server (see <see cref="RequestOrigin.CaptureSocket"/>).</summary>
+public sealed record SocketEndPoints(IPAddress? Remote, int LocalPort);
