@@ -13,7 +13,7 @@ namespace WelfareAudit.Http;
 /// refused (role, parameters, a ledger that fails verification) is refused before the first byte, as a
 /// problem response; after that the export is written as it is read, so memory does not grow with it.
 /// </summary>
-public sealed partial class AuditHandlers(AuditExportService audits, CallerResolver callers, ILogger<AuditHandlers> logger)
+public sealed partial class AuditHandlers(AuditExportService audits, CallerResolver callers, CallerRateLimits limits, ILogger<AuditHandlers> logger)
 {
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
@@ -27,6 +27,7 @@ public sealed partial class AuditHandlers(AuditExportService audits, CallerResol
 
     public Task<IResult> ExportAudit(HttpContext context) => RunAsync(context, async caller =>
     {
+        limits.Spend(RateBudget.Exports, caller);
         var query = context.Request.Query;
         var errors = new ValidationErrors();
         foreach (var (name, values) in query)

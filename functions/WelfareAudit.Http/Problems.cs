@@ -36,6 +36,9 @@ public static partial class Problems
                 return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", e is PayloadTooLargeException ? e.Message : "The entry is too large to store.");
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
+            case RateLimitedException r:
+                context.Response.Headers.RetryAfter = r.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many requests", r.Message);
             case UnsupportedMediaTypeException m:
                 return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", m.Message);
             case LedgerUnavailableException or LedgerConflictException:

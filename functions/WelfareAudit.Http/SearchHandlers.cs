@@ -14,13 +14,13 @@ namespace WelfareAudit.Http;
 /// The HTTP handlers, written once and hosted twice (Azure Functions and the local Kestrel host).
 /// Each binds its input, calls one use case, and maps the outcome to a result.
 /// </summary>
-public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver callers, ILogger<SearchHandlers> logger)
+public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver callers, CallerRateLimits limits, ILogger<SearchHandlers> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
-    public Task<IResult> LogSearch(HttpContext context) => RunAsync(context, async caller =>
+    public Task<IResult> LogSearch(HttpContext context) => WriteAsync(context, async caller =>
     {
         var (draft, bytes) = await RequestBody.ReadAsync<CrisisSearchDraft>(context.Request, context.RequestAborted);
         var result = await searches.LogAsync(caller, draft, Idempotency(context, caller, bytes), context.RequestAborted);
@@ -75,7 +75,7 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         }, Output);
     });
 
-    public Task<IResult> SetNextSession(HttpContext context, string id) => RunAsync(context, async caller =>
+    public Task<IResult> SetNextSession(HttpContext context, string id) => WriteAsync(context, async caller =>
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
@@ -83,7 +83,7 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         return TypedResults.Ok(Appended(searchId, result));
     });
 
-    public Task<IResult> RecordDiscussion(HttpContext context, string id) => RunAsync(context, async caller =>
+    public Task<IResult> RecordDiscussion(HttpContext context, string id) => WriteAsync(context, async caller =>
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
@@ -91,7 +91,7 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
     });
 
-    public Task<IResult> AmendSearch(HttpContext context, string id) => RunAsync(context, async caller =>
+    public Task<IResult> AmendSearch(HttpContext context, string id) => WriteAsync(context, async caller =>
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
@@ -120,6 +120,14 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
 
     private Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> handle) =>
         RunAsync(context, requiresIdentity: true, caller => handle(caller!));
+
+    /// <summary>A write: spends one permit of the caller's write budget before anything is read.</summary>
+    private Task<IResult> WriteAsync(HttpContext context, Func<Caller, Task<IResult>> handle) =>
+        RunAsync(context, requiresIdentity: true, caller =>
+        {
+            limits.Spend(RateBudget.Writes, caller!);
+            return handle(caller!);
+        });
 
     private async Task<IResult> RunAsync(HttpContext context, bool requiresIdentity, Func<Caller?, Task<IResult>> handle)
     {

@@ -32,6 +32,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
             ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
+            // The hostile corpus alone sends hundreds of writes as one therapist; rate limits have their own tests.
+            ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "100000",
+            ["WelfareAudit:RateLimits:Exports:PermitLimit"] = "100000",
         });
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -66,7 +69,15 @@ public sealed class LocalHostFixture : IAsyncLifetime
             all[key] = value;
         }
         var app = LocalHostApp.Build([], all);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new SideHost(app);
     }
 
