@@ -18,6 +18,8 @@ public static class HttpRegistration
         services.TryAddSingleton<SearchHandlers>();
         services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<PhonePage>();
+        services.TryAddSingleton<ApiServices>();
+        services.TryAddSingleton<ApiDispatch>();
         return services;
     }
 }

@@ -69,13 +69,13 @@ public static class LocalHostApp
         return app;
     }
 
-    /// <summary>Maps every route of <see cref="Routes.All"/> to its handler, as the Functions adapters do.</summary>
+    /// <summary>Maps every route of <see cref="Routes.All"/> onto the shared dispatch, as the Functions adapters do.</summary>
     public static void MapRoutes(WebApplication app)
     {
         foreach (var route in Routes.All)
         {
-            var handler = Handler(route.Name);
-            app.MapMethods("/" + route.Template, [route.Method], handler).WithName(route.Name);
+            app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, ApiDispatch dispatch) => dispatch.RunAsync(route, context))
+                .WithName(route.Name);
         }
         // The Functions host's admin call to run a non-HTTP function now; here it runs to completion
         // before answering 202, so a caller knows the run is over.
@@ -104,22 +104,6 @@ public static class LocalHostApp
             }
         });
     }
-
-    private static Delegate Handler(string name) => name switch
-    {
-        "LogSearch" => (HttpContext c, SearchHandlers h) => h.LogSearch(c),
-        "ListSearches" => (HttpContext c, SearchHandlers h) => h.ListSearches(c),
-        "GetSearch" => (HttpContext c, SearchHandlers h, string id) => h.GetSearch(c, id),
-        "SetNextSession" => (HttpContext c, SearchHandlers h, string id) => h.SetNextSession(c, id),
-        "RecordDiscussion" => (HttpContext c, SearchHandlers h, string id) => h.RecordDiscussion(c, id),
-        "AmendSearch" => (HttpContext c, SearchHandlers h, string id) => h.AmendSearch(c, id),
-        "VerifyLedger" => (HttpContext c, SearchHandlers h) => h.VerifyLedger(c),
-        "ExportAudit" => (HttpContext c, AuditHandlers h) => h.ExportAudit(c),
-        "GetSigningKey" => (HttpContext c, AuditHandlers h) => h.GetSigningKey(c),
-        "Health" => (HttpContext c, SearchHandlers h) => h.Health(c),
-        "PhonePage" => (HttpContext c, PhonePage p, string? asset) => p.Serve(c, asset),
-        _ => throw new InvalidOperationException($"No local handler for function {name}."),
-    };
 
     /// <summary>
     /// Development sign-in for a person at the keyboard: a loopback request addressed to this machine
