@@ -54,6 +54,7 @@ internal static class KeyVaultBench
             // LocalHostApp fills in a local key file unless VaultUri is set on its command line; blank it here.
             ["WelfareAudit:Keys:LocalKeyFile"] = "",
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+            ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "1000000", // a benchmark, not a human
             ["Logging:LogLevel:Default"] = "Warning",
         }, builder =>
         {

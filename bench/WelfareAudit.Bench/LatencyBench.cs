@@ -59,6 +59,7 @@ internal static class LatencyBench
                 ["WelfareAudit:Storage:TableName"] = "benchhttp",
                 ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(keyDir.FullName, "host-keys.json"),
                 ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+                ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "1000000", // a benchmark, not a human
                 ["Logging:LogLevel:Default"] = "Warning",
             }, builder =>
             {

@@ -6,54 +6,56 @@ using WelfareAudit.Http;
 namespace WelfareAudit.Functions;
 
 /// <summary>
-/// One-line HTTP trigger adapters over the shared handlers. Authorization level is anonymous because
-/// identity comes from App Service Authentication (checked by the handlers), not from function keys.
+/// One-line HTTP trigger adapters over the shared route table (<see cref="Routes.All"/>): the SDK reads the
+/// attributes at build time, so each names the table's template, and each runs the same dispatch as the
+/// local host (caller, role, rate budget, handler). Authorization level is anonymous because identity
+/// comes from App Service Authentication, not from function keys.
 /// </summary>
-public sealed class HttpFunctions(SearchHandlers handlers, AuditHandlers audit, PhonePage page)
+public sealed class HttpFunctions(ApiDispatch dispatch)
 {
-    [Function("LogSearch")]
+    [Function(nameof(LogSearch))]
     public async Task<IActionResult> LogSearch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Searches)] HttpRequest req) =>
-        new ResultAction(await handlers.LogSearch(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(LogSearch), req.HttpContext));
 
-    [Function("ListSearches")]
+    [Function(nameof(ListSearches))]
     public async Task<IActionResult> ListSearches([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Searches)] HttpRequest req) =>
-        new ResultAction(await handlers.ListSearches(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(ListSearches), req.HttpContext));
 
-    [Function("GetSearch")]
+    [Function(nameof(GetSearch))]
     public async Task<IActionResult> GetSearch([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Search)] HttpRequest req, string id) =>
-        new ResultAction(await handlers.GetSearch(req.HttpContext, id));
+        new ResultAction(await dispatch.RunAsync(nameof(GetSearch), req.HttpContext, id));
 
-    [Function("SetNextSession")]
+    [Function(nameof(SetNextSession))]
     public async Task<IActionResult> SetNextSession([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.NextSession)] HttpRequest req, string id) =>
-        new ResultAction(await handlers.SetNextSession(req.HttpContext, id));
+        new ResultAction(await dispatch.RunAsync(nameof(SetNextSession), req.HttpContext, id));
 
-    [Function("RecordDiscussion")]
+    [Function(nameof(RecordDiscussion))]
     public async Task<IActionResult> RecordDiscussion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Discussion)] HttpRequest req, string id) =>
-        new ResultAction(await handlers.RecordDiscussion(req.HttpContext, id));
+        new ResultAction(await dispatch.RunAsync(nameof(RecordDiscussion), req.HttpContext, id));
 
-    [Function("AmendSearch")]
+    [Function(nameof(AmendSearch))]
     public async Task<IActionResult> AmendSearch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Amendments)] HttpRequest req, string id) =>
-        new ResultAction(await handlers.AmendSearch(req.HttpContext, id));
+        new ResultAction(await dispatch.RunAsync(nameof(AmendSearch), req.HttpContext, id));
 
-    [Function("VerifyLedger")]
+    [Function(nameof(VerifyLedger))]
     public async Task<IActionResult> VerifyLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.VerifyLedger)] HttpRequest req) =>
-        new ResultAction(await handlers.VerifyLedger(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(VerifyLedger), req.HttpContext));
 
-    [Function("ExportAudit")]
+    [Function(nameof(ExportAudit))]
     public async Task<IActionResult> ExportAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditExport)] HttpRequest req) =>
-        new ResultAction(await audit.ExportAudit(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(ExportAudit), req.HttpContext));
 
-    [Function("GetSigningKey")]
+    [Function(nameof(GetSigningKey))]
     public async Task<IActionResult> GetSigningKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditSigningKey)] HttpRequest req) =>
-        new ResultAction(await audit.GetSigningKey(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(GetSigningKey), req.HttpContext));
 
-    [Function("Health")]
+    [Function(nameof(Health))]
     public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) =>
-        new ResultAction(await handlers.Health(req.HttpContext));
+        new ResultAction(await dispatch.RunAsync(nameof(Health), req.HttpContext));
 
-    [Function("PhonePage")]
+    [Function(nameof(PhonePage))]
     public async Task<IActionResult> PhonePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PhonePage)] HttpRequest req, string? asset) =>
-        new ResultAction(await page.Serve(req.HttpContext, asset));
+        new ResultAction(await dispatch.RunAsync(nameof(PhonePage), req.HttpContext, asset));
 }
 
 /// <summary>Runs a minimal-API <see cref="IResult"/> through the Functions ASP.NET Core integration, which executes action results.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Validation;
-using WelfareAudit.Http.Identity;
 
 namespace WelfareAudit.Http;
 
@@ -13,21 +12,20 @@ namespace WelfareAudit.Http;
 /// refused (role, parameters, a ledger that fails verification) is refused before the first byte, as a
 /// problem response; after that the export is written as it is read, so memory does not grow with it.
 /// </summary>
-public sealed partial class AuditHandlers(AuditExportService audits, CallerResolver callers, ILogger<AuditHandlers> logger)
+public sealed partial class AuditHandlers(AuditExportService audits, ILogger<AuditHandlers> logger)
 {
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
     private static readonly HashSet<string> ExportParameters = new(StringComparer.Ordinal) { "from", "to", "therapist", "format", "withholdClientRef" };
 
-    public Task<IResult> GetSigningKey(HttpContext context) => RunAsync(context, async _ =>
+    public async Task<IResult> GetSigningKey(HttpContext context)
     {
         var key = await audits.GetSigningKeyAsync(context.RequestAborted);
         return TypedResults.Json(new { keyId = key.KeyId, algorithm = "ECDSA P-256, SHA-256, IEEE P1363 signature (r||s), base64", publicKey = key.PublicKeyPem }, Output);
-    });
+    }
 
-    public Task<IResult> ExportAudit(HttpContext context) => RunAsync(context, async caller =>
-    {
-        var query = context.Request.Query;
+    public async Task<IResult> ExportAudit(HttpContext context, Caller caller)
+    {        var query = context.Request.Query;
         var errors = new ValidationErrors();
         foreach (var (name, values) in query)
         {
@@ -47,34 +45,6 @@ public sealed partial class AuditHandlers(AuditExportService audits, CallerResol
         var request = AuditExportRequest.Parse(query["from"], query["to"], query["therapist"], query["format"], query["withholdClientRef"]);
         var export = await audits.PrepareAsync(caller, request, context.RequestAborted);
         return new StreamedExport(export, audits, logger);
-    });
-
-    private async Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> handle)
-    {
-        var headers = context.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        try
-        {
-            return await handle(callers.Resolve(context));
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
-        }
-        catch (LedgerTamperedException t)
-        {
-            var problem = t.Verification.Problem!;
-            Log.TamperedLedger(logger, t.Verification.LedgerId, problem.Sequence, problem.Kind.ToString());
-            return Problems.Problem(StatusCodes.Status409Conflict, "Ledger failed verification",
-                $"Ledger {t.Verification.LedgerId} failed verification at sequence {problem.Sequence} ({problem.Kind}): {problem.Detail} " +
-                "Nothing was exported and nothing was signed; see GET /api/ledger/verify.");
-        }
-        catch (Exception e)
-        {
-            return Problems.From(e, context, logger);
-        }
     }
 
     /// <summary>Writes the export to the response as it is read (chunked), then records it in the ledgers.</summary>
@@ -110,9 +80,6 @@ public sealed partial class AuditHandlers(AuditExportService audits, CallerResol
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
-        public static partial void TamperedLedger(ILogger logger, string ledgerId, long sequence, string kind);
-
         [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Export {ExportId} aborted by the client")]
         public static partial void ExportAborted(ILogger logger, string exportId);
 

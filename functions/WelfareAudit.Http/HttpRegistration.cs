@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WelfareAudit.Http.Identity;
 
 namespace WelfareAudit.Http;
@@ -10,10 +11,15 @@ public static class HttpRegistration
     public static IServiceCollection AddWelfareAuditHttp(this IServiceCollection services, IdentityTrustOptions trust)
     {
         services.TryAddSingleton(trust);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        services.TryAddSingleton<CallerRateLimits>();
         services.TryAddSingleton<CallerResolver>();
         services.TryAddSingleton<SearchHandlers>();
         services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<PhonePage>();
+        services.TryAddSingleton<ApiServices>();
+        services.TryAddSingleton<ApiDispatch>();
         return services;
     }
 }

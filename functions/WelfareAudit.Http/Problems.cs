@@ -19,6 +19,12 @@ public static partial class Problems
     {
         switch (e)
         {
+            case WelfareAudit.Core.Audit.LedgerTamperedException t:
+                var broken = t.Verification.Problem!;
+                Log.TamperedLedger(logger, t.Verification.LedgerId, broken.Sequence, broken.Kind.ToString());
+                return Problem(StatusCodes.Status409Conflict, "Ledger failed verification",
+                    $"Ledger {t.Verification.LedgerId} failed verification at sequence {broken.Sequence} ({broken.Kind}): {broken.Detail} " +
+                    "Nothing was exported and nothing was signed; see GET /api/ledger/verify.");
             case ValidationFailedException v:
                 return TypedResults.ValidationProblem(v.Errors.ToDictionary(), detail: "One or more fields are invalid.", title: "Invalid request",
                     type: "https://welfareaudit.example/problems/validation");
@@ -36,6 +42,9 @@ public static partial class Problems
                 return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", e is PayloadTooLargeException ? e.Message : "The entry is too large to store.");
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than {RequestBody.MaxBytes} bytes.");
+            case RateLimitedException r:
+                context.Response.Headers.RetryAfter = r.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many requests", r.Message);
             case UnsupportedMediaTypeException m:
                 return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", m.Message);
             case LedgerUnavailableException or LedgerConflictException:
@@ -61,6 +70,9 @@ public static partial class Problems
     {
         [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Dependency unavailable: {ExceptionType} ({InnerType})")]
         public static partial void Unavailable(ILogger logger, string exceptionType, string? innerType);
+
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
+        public static partial void TamperedLedger(ILogger logger, string ledgerId, long sequence, string kind);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unexpected failure while handling a request")]
         public static partial void Unexpected(ILogger logger, Exception exception);

@@ -1,8 +1,11 @@
 namespace WelfareAudit.Http;
 
 /// <summary>
-/// The one route table. Both hosts map exactly these (a test compares it with the functions.metadata the
-/// Functions SDK generates); Functions runs with an empty route prefix so the templates are the URLs.
+/// The one route table: each HTTP function is declared here once (name, method, template, who may call
+/// it, the rate budget it spends, its handler). The local host maps this table; the Functions adapters
+/// name the same templates in their trigger attributes (the SDK reads attributes at build time) and run
+/// the same dispatch, and tests compare both hosts' routes and docs/openapi.json with it. Functions runs
+/// with an empty route prefix, so the templates are the URLs.
 /// </summary>
 public static class Routes
 {
@@ -19,22 +22,18 @@ public static class Routes
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
 
-    /// <summary>Every HTTP function: name, method, template, and whether it needs an identity.</summary>
-    public static readonly IReadOnlyList<RouteEntry> All =
+    public static readonly IReadOnlyList<ApiRoute> All =
     [
-        new("LogSearch", "POST", Searches, RequiresIdentity: true),
-        new("ListSearches", "GET", Searches, RequiresIdentity: true),
-        new("GetSearch", "GET", Search, RequiresIdentity: true),
-        new("SetNextSession", "PUT", NextSession, RequiresIdentity: true),
-        new("RecordDiscussion", "POST", Discussion, RequiresIdentity: true),
-        new("AmendSearch", "POST", Amendments, RequiresIdentity: true),
-        new("VerifyLedger", "GET", VerifyLedger, RequiresIdentity: true),
-        new("ExportAudit", "GET", AuditExport, RequiresIdentity: true),
-        new("GetSigningKey", "GET", AuditSigningKey, RequiresIdentity: true),
-        new("Health", "GET", Health, RequiresIdentity: false),
-        new("PhonePage", "GET", PhonePage, RequiresIdentity: false),
+        new("LogSearch", "POST", Searches, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.LogSearch(c.Context, c.Caller!)),
+        new("ListSearches", "GET", Searches, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.ListSearches(c.Context, c.Caller!)),
+        new("GetSearch", "GET", Search, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.GetSearch(c.Context, c.Caller!, c.RouteValue!)),
+        new("SetNextSession", "PUT", NextSession, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.SetNextSession(c.Context, c.Caller!, c.RouteValue!)),
+        new("RecordDiscussion", "POST", Discussion, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.RecordDiscussion(c.Context, c.Caller!, c.RouteValue!)),
+        new("AmendSearch", "POST", Amendments, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.AmendSearch(c.Context, c.Caller!, c.RouteValue!)),
+        new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
+        new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
+        new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
+        new("Health", "GET", Health, RouteAccess.Anonymous, null, _ => Task.FromResult(SearchHandlers.Health())),
+        new("PhonePage", "GET", PhonePage, RouteAccess.Anonymous, null, c => c.Services.Page.Serve(c.Context, c.RouteValue)),
     ];
 }
-
-/// <summary>One HTTP function. The Functions authorization level is always anonymous: identity comes from App Service Authentication.</summary>
-public sealed record RouteEntry(string Name, string Method, string Template, bool RequiresIdentity);

@@ -1,26 +1,25 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Core.Validation;
-using WelfareAudit.Http.Identity;
 
 namespace WelfareAudit.Http;
 
 /// <summary>
-/// The HTTP handlers, written once and hosted twice (Azure Functions and the local Kestrel host).
+/// The search handlers, written once and hosted twice (Azure Functions and the local Kestrel host) through
+/// <see cref="ApiDispatch"/>, which resolves the caller, checks the route's role and budget and maps faults.
 /// Each binds its input, calls one use case, and maps the outcome to a result.
 /// </summary>
-public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver callers, ILogger<SearchHandlers> logger)
+public sealed class SearchHandlers(CrisisSearchService searches)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
-    public Task<IResult> LogSearch(HttpContext context) => RunAsync(context, async caller =>
+    public async Task<IResult> LogSearch(HttpContext context, Caller caller)
     {
         var (draft, bytes) = await RequestBody.ReadAsync<CrisisSearchDraft>(context.Request, context.RequestAborted);
         var result = await searches.LogAsync(caller, draft, Idempotency(context, caller, bytes), context.RequestAborted);
@@ -30,9 +29,9 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         }
         var id = result.SearchId!.Value;
         return TypedResults.Created($"/api/searches/{id:D}", Appended(id, result));
-    });
+    }
 
-    public Task<IResult> ListSearches(HttpContext context) => RunAsync(context, async caller =>
+    public async Task<IResult> ListSearches(HttpContext context, Caller caller)
     {
         var therapist = context.Request.Query["therapist"].ToString();
         if (therapist.Length > 0 && !LedgerIds.IsValid(therapist))
@@ -42,9 +41,9 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
         var status = context.Request.Query["status"].ToString();
         var items = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
         return TypedResults.Json(new { items = items.Select(SummaryJson) }, Output);
-    });
+    }
 
-    public Task<IResult> GetSearch(HttpContext context, string id) => RunAsync(context, async caller =>
+    public async Task<IResult> GetSearch(HttpContext context, Caller caller, string id)
     {
         var detail = await searches.GetAsync(caller, ParseId(id), context.RequestAborted);
         var e = detail.Entry;
@@ -73,33 +72,33 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
             reminders = detail.Reminders,
             loggedSequence = detail.LoggedSequence,
         }, Output);
-    });
+    }
 
-    public Task<IResult> SetNextSession(HttpContext context, string id) => RunAsync(context, async caller =>
+    public async Task<IResult> SetNextSession(HttpContext context, Caller caller, string id)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
         var result = await searches.SetNextSessionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Ok(Appended(searchId, result));
-    });
+    }
 
-    public Task<IResult> RecordDiscussion(HttpContext context, string id) => RunAsync(context, async caller =>
+    public async Task<IResult> RecordDiscussion(HttpContext context, Caller caller, string id)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
         var result = await searches.RecordDiscussionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
-    });
+    }
 
-    public Task<IResult> AmendSearch(HttpContext context, string id) => RunAsync(context, async caller =>
+    public async Task<IResult> AmendSearch(HttpContext context, Caller caller, string id)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
         var result = await searches.AmendAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
-    });
+    }
 
-    public Task<IResult> VerifyLedger(HttpContext context) => RunAsync(context, async caller =>
+    public async Task<IResult> VerifyLedger(HttpContext context, Caller caller)
     {
         var results = await searches.VerifyAsync(caller, context.RequestAborted);
         return TypedResults.Json(new
@@ -113,34 +112,9 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
                 problem = r.Problem is null ? null : new { sequence = r.Problem.Sequence, kind = r.Problem.Kind.ToString(), detail = r.Problem.Detail },
             }),
         }, Output);
-    });
-
-    public Task<IResult> Health(HttpContext context) => RunAsync(context, requiresIdentity: false, _ =>
-        Task.FromResult<IResult>(TypedResults.Json(new { status = "ok" }, Output)));
-
-    private Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> handle) =>
-        RunAsync(context, requiresIdentity: true, caller => handle(caller!));
-
-    private async Task<IResult> RunAsync(HttpContext context, bool requiresIdentity, Func<Caller?, Task<IResult>> handle)
-    {
-        var headers = context.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        try
-        {
-            var caller = requiresIdentity ? callers.Resolve(context) : null;
-            return await handle(caller);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
-        }
-        catch (Exception e)
-        {
-            return Problems.From(e, context, logger);
-        }
     }
+
+    public static IResult Health() => TypedResults.Json(new { status = "ok" }, Output);
 
     private static object Appended(Guid id, AppendResult result) =>
         new { id, sequence = result.Sequence, hash = result.Hash, recordedAt = result.RecordedAt };

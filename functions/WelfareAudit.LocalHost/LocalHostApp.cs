@@ -1,4 +1,3 @@
-using System.Net;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Http;
 using WelfareAudit.Http.Identity;
@@ -44,6 +43,9 @@ public static class LocalHostApp
 
         builder.Services.AddWelfareAuditInfrastructure(builder.Configuration);
         builder.Services.AddWelfareAuditReminders(builder.Configuration);
+        // First of all startup filters, so the socket's address is read before the forwarded-headers
+        // filter (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) can replace it with a header.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, SocketCaptureFilter>());
         if (builder.Configuration["WelfareAudit:LocalHost:RunSchedules"] != "false")
         {
             builder.Services.AddHostedService<TimerJobScheduler>();
@@ -67,21 +69,24 @@ public static class LocalHostApp
         return app;
     }
 
-    /// <summary>Maps every route of <see cref="Routes.All"/> to its handler, as the Functions adapters do.</summary>
+    /// <summary>Maps every route of <see cref="Routes.All"/> onto the shared dispatch, as the Functions adapters do.</summary>
     public static void MapRoutes(WebApplication app)
     {
         foreach (var route in Routes.All)
         {
-            var handler = Handler(route.Name);
-            app.MapMethods("/" + route.Template, [route.Method], handler).WithName(route.Name);
+            app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, ApiDispatch dispatch) => dispatch.RunAsync(route, context))
+                .WithName(route.Name);
         }
         // The Functions host's admin call to run a non-HTTP function now; here it runs to completion
         // before answering 202, so a caller knows the run is over.
         app.MapPost("/admin/functions/{name}", async (HttpContext context, string name, ILogger<TimerJobScheduler> logger) =>
         {
-            if (context.Connection.RemoteIpAddress is not { } ip || !IPAddress.IsLoopback(ip))
+            var refusal = !RequestOrigin.IsLoopbackSocket(context) ? RequestOrigin.RemoteSocket
+                : !RequestOrigin.IsLoopbackHost(context) ? RequestOrigin.ForeignHost
+                : RequestOrigin.CrossSiteReason(context, ownOriginKnown: true);
+            if (refusal is not null)
             {
-                return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The admin API answers loopback callers only.");
+                return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden", refusal);
             }
             var job = TimerJobs.All.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.Ordinal));
             if (job is null)
@@ -100,25 +105,10 @@ public static class LocalHostApp
         });
     }
 
-    private static Delegate Handler(string name) => name switch
-    {
-        "LogSearch" => (HttpContext c, SearchHandlers h) => h.LogSearch(c),
-        "ListSearches" => (HttpContext c, SearchHandlers h) => h.ListSearches(c),
-        "GetSearch" => (HttpContext c, SearchHandlers h, string id) => h.GetSearch(c, id),
-        "SetNextSession" => (HttpContext c, SearchHandlers h, string id) => h.SetNextSession(c, id),
-        "RecordDiscussion" => (HttpContext c, SearchHandlers h, string id) => h.RecordDiscussion(c, id),
-        "AmendSearch" => (HttpContext c, SearchHandlers h, string id) => h.AmendSearch(c, id),
-        "VerifyLedger" => (HttpContext c, SearchHandlers h) => h.VerifyLedger(c),
-        "ExportAudit" => (HttpContext c, AuditHandlers h) => h.ExportAudit(c),
-        "GetSigningKey" => (HttpContext c, AuditHandlers h) => h.GetSigningKey(c),
-        "Health" => (HttpContext c, SearchHandlers h) => h.Health(c),
-        "PhonePage" => (HttpContext c, PhonePage p, string? asset) => p.Serve(c, asset),
-        _ => throw new InvalidOperationException($"No local handler for function {name}."),
-    };
-
     /// <summary>
-    /// Development sign-in for a person at the keyboard: a loopback request without a principal gets a
-    /// fixed development identity. Never active outside Development.
+    /// Development sign-in for a person at the keyboard: a loopback request addressed to this machine
+    /// (loopback Host) without a principal gets a fixed development identity; the caller resolver still
+    /// refuses it when it comes from another site. Never active outside Development.
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> DevSignIn(string role)
     {
@@ -126,11 +116,25 @@ public static class LocalHostApp
         var header = ClientPrincipal.Encode("00000000-0000-4000-8000-00000000d3e1", roles);
         return (context, next) =>
         {
-            if (context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
+            if (RequestOrigin.IsLoopbackSocket(context) && RequestOrigin.IsLoopbackHost(context) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
             {
                 context.Request.Headers[ClientPrincipal.HeaderName] = header;
             }
             return next(context);
         };
     }
+}
+
+/// <summary>Puts <see cref="RequestOrigin.CaptureSocket"/> in front of every other middleware.</summary>
+internal sealed class SocketCaptureFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            RequestOrigin.CaptureSocket(context);
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -32,6 +32,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
             ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
+            // The hostile corpus alone sends hundreds of writes as one therapist; rate limits have their own tests.
+            ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "100000",
+            ["WelfareAudit:RateLimits:Exports:PermitLimit"] = "100000",
         });
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -47,6 +50,37 @@ public sealed class LocalHostFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
+    /// <summary>
+    /// A second local host on the fixture's Azurite (its own table and key file), for settings the shared
+    /// host must not have: a development identity, small rate limits, another binding. Caller disposes.
+    /// </summary>
+    public async Task<SideHost> StartHostAsync(string url, IDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = url,
+            ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = "side" + Guid.NewGuid().ToString("N")[..12],
+            ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-side-").FullName, "keys.json"),
+            ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        var app = LocalHostApp.Build([], all);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new SideHost(app);
+    }
+
     public HttpClient Client(string? objectId, params Role[] roles)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
@@ -58,6 +92,18 @@ public sealed class LocalHostFixture : IAsyncLifetime
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+}
+
+/// <summary>A started local host that stops when disposed.</summary>
+public sealed class SideHost(WebApplication app) : IAsyncDisposable
+{
+    public WebApplication App => app;
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

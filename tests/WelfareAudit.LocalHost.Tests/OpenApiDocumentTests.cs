@@ -33,10 +33,10 @@ public partial class OpenApiDocumentTests
         where HttpMethods.Contains(op.Name, StringComparer.Ordinal)
         select (op.Name.ToUpperInvariant(), path.Name, op.Value);
 
-    private static IEnumerable<RouteEntry> ApiRoutes() =>
+    private static IEnumerable<ApiRoute> ApiRoutes() =>
         Routes.All.Where(r => r.Template.StartsWith("api/", StringComparison.Ordinal));
 
-    private static JsonElement Operation(JsonElement document, RouteEntry route)
+    private static JsonElement Operation(JsonElement document, ApiRoute route)
     {
         var found = Operations(document).Where(o => o.Method == route.Method && o.Path == "/" + route.Template).ToList();
         Assert.True(found.Count == 1, $"{route.Method} /{route.Template} is not documented.");
@@ -101,10 +101,10 @@ public partial class OpenApiDocumentTests
             : type.EnumerateArray().Any(t => t.GetString() == "array"));
     }
 
-    private static JsonElement RequestSchema(JsonElement document, RouteEntry route) =>
+    private static JsonElement RequestSchema(JsonElement document, ApiRoute route) =>
         Deref(document, Operation(document, route).GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
 
-    private static RouteEntry Route(string name) => Routes.All.Single(r => r.Name == name);
+    private static ApiRoute Route(string name) => Routes.All.Single(r => r.Name == name);
 
     // ---- The reflection side: the draft types, named as the API names them (JsonSerializerDefaults.Web: camelCase).
 
@@ -332,5 +332,31 @@ public partial class OpenApiDocumentTests
         var documented = field.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal);
 
         Assert.Equal(CrisisSearchService.AmendableFields.Order(StringComparer.Ordinal), documented);
+    }
+
+    [Fact]
+    public void Operations_SpendingARateBudget_Document429WithRetryAfter_OthersDoNot()
+    {
+        var document = Document();
+
+        foreach (var route in ApiRoutes())
+        {
+            var responses = Operation(document, route).GetProperty("responses");
+            var documented = responses.TryGetProperty("429", out var tooMany);
+            Assert.True(documented == route.Budget is not null, $"{route.Method} /{route.Template}: budget {route.Budget?.ToString() ?? "none"}, 429 documented: {documented}.");
+            if (documented)
+            {
+                Assert.True(Deref(document, tooMany).GetProperty("headers").TryGetProperty("Retry-After", out _), $"{route.Method} /{route.Template}: 429 without Retry-After.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Operations_RequiringIdentity_Document403()
+    {
+        var document = Document();
+
+        Assert.All(ApiRoutes().Where(r => r.RequiresIdentity), route =>
+            Assert.True(Operation(document, route).GetProperty("responses").TryGetProperty("403", out _), $"{route.Method} /{route.Template} documents no 403."));
     }
 }

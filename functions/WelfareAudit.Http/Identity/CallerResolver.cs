@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using WelfareAudit.Core.Identity;
 
@@ -13,7 +12,10 @@ public sealed class IdentityTrustOptions
     /// </summary>
     public bool PlatformAuthEnabled { get; set; }
 
-    /// <summary>The local host in Development: trust the header from loopback callers only.</summary>
+    /// <summary>
+    /// The local host in Development: trust the header from loopback callers only, and only when the Host
+    /// names this machine (see <see cref="RequestOrigin"/>).
+    /// </summary>
     public bool TrustLoopback { get; set; }
 
     public static bool PlatformSaysAuthIsOn(string? websiteAuthEnabled) =>
@@ -27,8 +29,17 @@ public sealed class CallerResolver(IdentityTrustOptions trust)
 {
     public Caller Resolve(HttpContext context)
     {
-        var trusted = trust.PlatformAuthEnabled ||
-            (trust.TrustLoopback && context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip));
+        var loopbackSocket = trust.TrustLoopback && RequestOrigin.IsLoopbackSocket(context);
+        if (loopbackSocket && !RequestOrigin.IsLoopbackHost(context))
+        {
+            throw new ForbiddenException(RequestOrigin.ForeignHost);
+        }
+        // Locally the host's own origin is the Host just checked; behind the Functions front end it is not known here.
+        if (RequestOrigin.CrossSiteReason(context, ownOriginKnown: trust.TrustLoopback) is { } crossSite)
+        {
+            throw new ForbiddenException(crossSite);
+        }
+        var trusted = trust.PlatformAuthEnabled || loopbackSocket;
         if (!trusted)
         {
             throw new UnauthenticatedException("Sign-in is required.");

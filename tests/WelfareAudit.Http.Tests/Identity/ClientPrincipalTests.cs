@@ -103,15 +103,47 @@ public class ClientPrincipalTests
         Assert.Null(ClientPrincipal.TryParse(header));
     }
 
-    private static DefaultHttpContext Context(string? header, string remoteIp)
+    /// <summary>
+    /// A request as the local host sees it: the socket's addresses captured before any middleware
+    /// (<see cref="RequestOrigin.CaptureSocket"/>) and a Host that names this machine and port.
+    /// </summary>
+    private static DefaultHttpContext Context(string? header, string remoteIp, string host = "127.0.0.1:7071")
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(remoteIp);
+        context.Connection.LocalPort = 7071;
+        context.Request.Host = new HostString(host);
+        RequestOrigin.CaptureSocket(context);
         if (header is not null)
         {
             context.Request.Headers[ClientPrincipal.HeaderName] = header;
         }
         return context;
+    }
+
+    [Theory]
+    [InlineData("rebound.attacker.example:7071")]
+    [InlineData("localhost:8080")]
+    [InlineData("127.0.0.1")]
+    public void Resolve_LoopbackSocketForeignHost_Forbidden(string host)
+    {
+        var resolver = new CallerResolver(new IdentityTrustOptions { TrustLoopback = true });
+
+        var refused = Assert.Throws<ForbiddenException>(() => resolver.Resolve(Context(ClientPrincipal.Encode(Oid, Role.Therapist), "127.0.0.1", host)));
+
+        Assert.Equal(RequestOrigin.ForeignHost, refused.Message);
+    }
+
+    [Fact]
+    public void Resolve_ConnectionRewrittenAfterTheCapture_TheSocketDecides()
+    {
+        var resolver = new CallerResolver(new IdentityTrustOptions { TrustLoopback = true });
+        var context = Context(ClientPrincipal.Encode(Oid, Role.Therapist), "203.0.113.7");
+
+        // What the forwarded-headers middleware does with "X-Forwarded-For: 127.0.0.1".
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+
+        Assert.Throws<UnauthenticatedException>(() => resolver.Resolve(context));
     }
 
     [Theory]

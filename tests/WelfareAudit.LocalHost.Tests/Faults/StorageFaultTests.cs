@@ -38,6 +38,8 @@ public sealed class StorageFaultTests : IAsyncLifetime
             ["WelfareAudit:AzureClientDefaults:Retry:NetworkTimeout"] = "00:00:02",
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-fault-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
+            // 80 submissions from one therapist, each retried through the outage: a load test, not a human.
+            ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "100000",
         });
         await _app.StartAsync();
         _base = new Uri($"http://127.0.0.1:{port}/");

@@ -38,7 +38,8 @@ public sealed record HostileCase(
     CallerKind Caller = CallerKind.Therapist,
     string[]? PrincipalHeaders = null,
     bool Chunked = false,
-    bool Raw = false)
+    bool Raw = false,
+    (string Name, string Value)[]? Headers = null)
 {
     /// <summary>Unique in the corpus; the theory shows it as its three parts (xunit cuts each string argument at 50 characters).</summary>
     public string Name => $"{Category}: {Route}, {Input}";
@@ -150,6 +151,7 @@ public static class HostileCorpus
         Principals(cases, now);
         ContentTypes(cases, now);
         DuplicateKeys(cases, now);
+        Origins(cases, now);
 
         var duplicates = cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -782,6 +784,43 @@ public static class HostileCorpus
         }
         cases.Add(Case(category, "UTF-16 body as charset=utf-16", routes[0], Encoding.Unicode.GetBytes(routes[0].Valid().ToJsonString()), Unsupported)
             with { ContentType = "application/json; charset=utf-16" });
+    }
+
+    /// <summary>
+    /// Requests that reach the loopback socket but come from another site: a rebound Host (DNS rebinding),
+    /// a cross-site Origin or Sec-Fetch-Site (a form or script on another page), and forwarded headers that
+    /// claim loopback. Each carries the therapist's valid principal and body, so only the origin is wrong.
+    /// </summary>
+    private static void Origins(List<HostileCase> cases, DateTimeOffset now)
+    {
+        const string category = "origin";
+        var attacker = Marker.ToLowerInvariant() + ".attacker.example";
+        (string Name, (string, string)[] Headers)[] foreign =
+        [
+            ("Host is a rebound name", [("Host", attacker + ":{port}")]),
+            ("Host is a rebound name, no port", [("Host", attacker)]),
+            ("Host is localhost on another port", [("Host", "localhost:1")]),
+            ("Host rebound, X-Forwarded-Host loopback", [("Host", attacker + ":{port}"), ("X-Forwarded-Host", "127.0.0.1:{port}")]),
+            ("Host rebound, X-Forwarded-For loopback", [("Host", attacker + ":{port}"), ("X-Forwarded-For", "127.0.0.1")]),
+            ("Origin is another site", [("Origin", "http://" + attacker)]),
+            ("Origin is null", [("Origin", "null")]),
+            ("Origin is loopback on another port", [("Origin", "http://127.0.0.1:1")]),
+            ("Sec-Fetch-Site cross-site", [("Sec-Fetch-Site", "cross-site")]),
+            ("Sec-Fetch-Site same-site", [("Sec-Fetch-Site", "same-site")]),
+            ("same-origin Origin, cross-site fetch", [("Origin", "http://127.0.0.1:{port}"), ("Sec-Fetch-Site", "cross-site")]),
+        ];
+        foreach (var route in BodyRoutes(now))
+        {
+            foreach (var (name, headers) in foreign)
+            {
+                cases.Add(Case(category, name, route, Serialize(route.Valid()), [403]) with { Headers = headers });
+            }
+        }
+        foreach (var (name, headers) in foreign.Where(f => f.Name is "Host is a rebound name" or "Sec-Fetch-Site cross-site"))
+        {
+            cases.Add(new HostileCase(category, "GET list", name, "GET", Searches, null, null, [403], [Marker], Headers: headers));
+            cases.Add(new HostileCase(category, "GET verify", name, "GET", "api/ledger/verify", null, null, [403], [Marker], Headers: headers));
+        }
     }
 
     /// <summary>A member given twice (the reader would otherwise keep one silently), also in another letter case.</summary>

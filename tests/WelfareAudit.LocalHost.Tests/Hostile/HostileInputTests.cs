@@ -76,13 +76,14 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
         var tooLong = all.Where(c => c.Category.Length > 50 || c.Route.Length > 50 || c.Input.Length > 50).Select(c => c.Name).ToList();
         Assert.True(tooLong.Count == 0, "Names xunit would cut: " + string.Join("; ", tooLong));
         Assert.Equal(all.Count, all.Select(c => c.Name).Distinct().Count());
-        var sameRequest = all.GroupBy(c => (c.Method, c.Path, Convert.ToHexString(c.Body ?? []), c.ContentType, c.Caller, c.PrincipalHeaders?.Length, string.Join("\n", c.PrincipalHeaders ?? []), c.Chunked))
+        var sameRequest = all.GroupBy(c => (c.Method, c.Path, Convert.ToHexString(c.Body ?? []), c.ContentType, c.Caller, c.PrincipalHeaders?.Length, string.Join("\n", c.PrincipalHeaders ?? []), c.Chunked,
+                string.Join("\n", (c.Headers ?? []).Select(h => h.Name + ": " + h.Value))))
             .Where(g => g.Count() > 1).Select(g => string.Join(" = ", g.Select(c => c.Name))).ToList();
         Assert.True(sameRequest.Count == 0, "Rows sending the same request: " + string.Join("; ", sameRequest));
         string[] categories =
         [
             "malformed", "truncated", "wrong-type", "missing", "extra", "huge", "deep", "control", "invalid-utf8", "bidi-invisible", "date", "id", "query",
-            "principal", "content-type", "duplicate-key",
+            "principal", "content-type", "duplicate-key", "origin",
         ];
         Assert.Equal(categories.Order(StringComparer.Ordinal), all.Select(c => c.Category).Distinct().Order(StringComparer.Ordinal));
     }
@@ -193,6 +194,18 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
         }
 
         using var request = Request(new HttpMethod(c.Method), path, principal);
+        foreach (var (name, value) in c.Headers ?? [])
+        {
+            var text = value.Replace("{port}", host.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            if (name == "Host")
+            {
+                request.Headers.Host = text;
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, text);
+            }
+        }
         if (c.Body is not null)
         {
             request.Content = new ByteArrayContent(c.Body);
