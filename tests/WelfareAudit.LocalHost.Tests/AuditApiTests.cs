@@ -58,6 +58,36 @@ public class AuditApiTests(LocalHostFixture host)
         Assert.Equal(["format", "from", "therapist", "to", "withholdClientRef"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("format=xml", "must be one of: bundle, csv, fhir, html")]
+    [InlineData("format=CSV", "must be one of: bundle, csv, fhir, html")]
+    [InlineData("from=2026-11-01", "is required: bundle, csv, fhir or html")]
+    public async Task ExportAudit_UnknownOrMissingFormat_400NamingItAndListingTheKnownOnes(string query, string message)
+    {
+        using var client = Supervisor();
+
+        var response = await client.GetAsync($"api/audit/export?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal([message], errors.GetProperty("format").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public async Task ExportAudit_Html_SelfContainedPagePolicy()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-HTML-1");
+        using var client = Supervisor();
+
+        using var response = await client.GetAsync($"api/audit/export?format=html&therapist={therapist}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".html", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        Assert.Equal("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            string.Join(", ", response.Headers.GetValues("Content-Security-Policy")));
+    }
+
     [Fact]
     public async Task ExportAudit_UnknownTherapist_404()
     {
