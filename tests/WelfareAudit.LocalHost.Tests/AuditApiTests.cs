@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using WelfareAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using WelfareAudit.Core.Identity;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.LocalHost.Tests;
 
@@ -71,6 +73,17 @@ public class AuditApiTests(LocalHostFixture host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await Json(response)).GetProperty("errors");
         Assert.Equal([message], errors.GetProperty("format").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void ExportFormats_RegisteredInTheHost_AreTheOnesDocumentedInOpenApi()
+    {
+        var registered = host.App.Services.GetRequiredService<AuditExportFormats>().Names;
+
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "openapi.json")));
+        var format = document.RootElement.GetProperty("paths").GetProperty("/api/audit/export").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "format");
+        Assert.Equal(registered, format.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
