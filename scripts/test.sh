@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of WelfareAudit on a fresh clone: installs what the tests need when missing (the
-# pinned Azurite from the lockfile, smtp4dev as a local dotnet tool, Debian Chromium), runs `dotnet test` over the solution (the tests start their own Azurite on free loopback
+# pinned Azurite from the lockfile, smtp4dev as a local dotnet tool, Debian Chromium, LibreOffice Calc), runs `dotnet test` over the solution (the tests start their own Azurite on free loopback
 # ports), and ends with one line "N passed, N failed" read from the test results.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +22,15 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq && apt-get install -y -qq chromium
   else
     echo "Install it with: sudo apt-get install -y chromium" >&2
+  fi
+fi
+
+if ! command -v soffice >/dev/null; then
+  echo "LibreOffice Calc is missing (the CSV export tests open the export in it, headless)."
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && apt-get install -y -qq libreoffice-calc
+  else
+    echo "Install it with: sudo apt-get install -y libreoffice-calc" >&2
   fi
 fi
 

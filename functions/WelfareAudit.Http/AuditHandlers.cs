@@ -42,7 +42,7 @@ public sealed partial class AuditHandlers(AuditExportService audits, ILogger<Aud
         {
             throw new ValidationFailedException(errors);
         }
-        var request = AuditExportRequest.Parse(query["from"], query["to"], query["therapist"], query["format"], query["withholdClientRef"]);
+        var request = AuditExportRequest.Parse(query["from"], query["to"], query["therapist"], query["format"], query["withholdClientRef"], audits.Formats);
         var export = await audits.PrepareAsync(caller, request, context.RequestAborted);
         return new StreamedExport(export, audits, logger);
     }
@@ -57,9 +57,9 @@ public sealed partial class AuditHandlers(AuditExportService audits, ILogger<Aud
             response.ContentType = export.ContentType;
             response.Headers.ContentDisposition = $"attachment; filename=\"{export.FileName}\"";
             response.Headers["X-Export-Id"] = export.ExportId;
-            if (export.Request.Format == AuditFormat.Html)
+            if (export.Format.ContentSecurityPolicy is { } policy)
             {
-                response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                response.Headers.ContentSecurityPolicy = policy;
             }
             try
             {

@@ -42,7 +42,7 @@ public sealed class AuditWorld : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public AuditWorld(AzuriteFixture azurite)
+    public AuditWorld(AzuriteFixture azurite, Action<IServiceCollection>? configure = null)
     {
         Folder = Directory.CreateTempSubdirectory("wa-audit-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,6 +54,7 @@ public sealed class AuditWorld : IAsyncDisposable
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddWelfareAuditInfrastructure(configuration);
+        configure?.Invoke(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -162,7 +162,7 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData(null, null, null, "html", "yes", "withholdClientRef")]
     public void Parse_BadParameter_NamesIt(string? from, string? to, string? therapist, string? format, string? withhold, string named)
     {
-        var e = Assert.Throws<ValidationFailedException>(() => AuditExportRequest.Parse(from, to, therapist, format, withhold));
+        var e = Assert.Throws<ValidationFailedException>(() => AuditExportRequest.Parse(from, to, therapist, format, withhold, _world.Exports.Formats));
 
         Assert.True(e.Errors.Contains(named), string.Join(", ", e.Errors.ToDictionary().Keys));
     }
@@ -170,7 +170,7 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public void Parse_DateOnlyTo_IncludesThatWholeDay()
     {
-        var request = AuditExportRequest.Parse("2026-11-01", "2026-11-30", null, "fhir", "true");
+        var request = AuditExportRequest.Parse("2026-11-01", "2026-11-30", null, "fhir", "true", _world.Exports.Formats);
 
         Assert.True(request.InRange(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero)));
         Assert.False(request.InRange(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));

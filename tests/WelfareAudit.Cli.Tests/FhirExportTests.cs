@@ -6,7 +6,10 @@ using WelfareAudit.Core.Audit;
 
 namespace WelfareAudit.Cli.Tests;
 
-/// <summary>The FHIR R4 export checked against the R4 structure, which the specification's own example also passes.</summary>
+/// <summary>
+/// The FHIR R4 export checked by Firely's validator against the R4 specification (<see cref="FhirValidation"/>),
+/// which passes the specification's own example and rejects broken ones.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
 {
@@ -40,19 +43,17 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public void Check_SpecificationsOwnAuditEventExample_Conforms()
+    public void Validate_SpecificationsOwnAuditEventExample_Conforms()
     {
-        using var doc = JsonDocument.Parse(SpecExample);
-
-        Assert.Empty(FhirR4Structure.Check(doc.RootElement));
+        Assert.Empty(FhirValidation.Problems(SpecExample));
     }
 
     [Theory]
-    [InlineData("recorded", null, "AuditEvent.recorded: is required")]
-    [InlineData("action", "X", "AuditEvent.action: 'X' is not a valid code")]
-    [InlineData("userId", "Grahame", "AuditEvent.userId: is not an element of AuditEvent")]
-    [InlineData("outcome", "200", "AuditEvent.outcome: '200' is not a valid code")]
-    public void Check_SpecExampleBroken_NamesTheElement(string element, string? value, string expected)
+    [InlineData("recorded", null, "Missing required member: 'recorded'")]
+    [InlineData("action", "X", "AuditEvent.action[0]: Code 'X' does not exist in the value set 'AuditEventAction'")]
+    [InlineData("userId", "Grahame", "Encountered unknown child elements 'userId'")]
+    [InlineData("outcome", "200", "AuditEvent.outcome[0]: Code '200' does not exist in the value set 'AuditEventOutcome'")]
+    public void Validate_SpecExampleBroken_RejectedNamingTheElement(string element, string? value, string expected)
     {
         var node = JsonNode.Parse(SpecExample)!.AsObject();
         if (value is null)
@@ -63,9 +64,21 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             node[element] = value;
         }
-        using var doc = JsonDocument.Parse(node.ToJsonString());
 
-        Assert.Contains(FhirR4Structure.Check(doc.RootElement), e => e.StartsWith(expected, StringComparison.Ordinal));
+        var problems = FhirValidation.Problems(node.ToJsonString());
+
+        Assert.Contains(problems, p => p.StartsWith("Error ", StringComparison.Ordinal) && p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SpecExampleBreakingAnInvariant_Rejected()
+    {
+        // sev-1: an entity has a name or a query, not both.
+        var node = JsonNode.Parse(SpecExample)!.AsObject();
+        node["entity"]![0]!["name"] = "Grahame";
+        node["entity"]![0]!["query"] = "eA==";
+
+        Assert.Contains(FhirValidation.Problems(node.ToJsonString()), p => p.Contains("sev-1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,7 +90,7 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
 
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
-        Assert.Equal([], FhirR4Structure.Check(root));
+        Assert.Equal([], FhirValidation.Problems(File.ReadAllText(path)));
         var model = Assert.IsType<Bundle>(ParseStrictR4(File.ReadAllText(path)));
         Assert.All(model.Entry, e => Assert.IsType<AuditEvent>(e.Resource));
         Assert.Equal("collection", root.GetProperty("type").GetString());
@@ -105,7 +118,6 @@ public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
         var text = File.ReadAllText(path);
         Assert.DoesNotContain("CLIENT-FHIR-W", text, StringComparison.Ordinal);
         Assert.Contains(AuditFhirWriter.ClientPseudonymSystem, text, StringComparison.Ordinal);
-        using var doc = JsonDocument.Parse(text);
-        Assert.Empty(FhirR4Structure.Check(doc.RootElement));
+        Assert.Empty(FhirValidation.Problems(text));
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using WelfareAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using WelfareAudit.Core.Identity;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.LocalHost.Tests;
 
@@ -56,6 +58,47 @@ public class AuditApiTests(LocalHostFixture host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         errors = (await Json(response)).GetProperty("errors");
         Assert.Equal(["format", "from", "therapist", "to", "withholdClientRef"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("format=xml", "must be one of: bundle, csv, fhir, html")]
+    [InlineData("format=CSV", "must be one of: bundle, csv, fhir, html")]
+    [InlineData("from=2026-11-01", "is required: bundle, csv, fhir or html")]
+    public async Task ExportAudit_UnknownOrMissingFormat_400NamingItAndListingTheKnownOnes(string query, string message)
+    {
+        using var client = Supervisor();
+
+        var response = await client.GetAsync($"api/audit/export?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal([message], errors.GetProperty("format").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void ExportFormats_RegisteredInTheHost_AreTheOnesDocumentedInOpenApi()
+    {
+        var registered = host.App.Services.GetRequiredService<AuditExportFormats>().Names;
+
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "openapi.json")));
+        var format = document.RootElement.GetProperty("paths").GetProperty("/api/audit/export").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "format");
+        Assert.Equal(registered, format.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExportAudit_Html_SelfContainedPagePolicy()
+    {
+        var therapist = await TherapistWithSearchesAsync("C-HTML-1");
+        using var client = Supervisor();
+
+        using var response = await client.GetAsync($"api/audit/export?format=html&therapist={therapist}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".html", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        Assert.Equal("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            string.Join(", ", response.Headers.GetValues("Content-Security-Policy")));
     }
 
     [Fact]

@@ -20,34 +20,21 @@ public sealed record LedgerExportPart(
     public bool AnchoredOnCheckpoint => FirstSequence > 1;
 }
 
-/// <summary>A prepared export: verified, checkpointed, ready to stream.</summary>
+/// <summary>A prepared export: verified, checkpointed, ready to stream in its <see cref="Format"/>.</summary>
 public sealed record AuditExport(
     string ExportId,
     DateTimeOffset GeneratedAt,
     string GeneratedBy,
     AuditExportRequest Request,
-    IReadOnlyList<LedgerExportPart> Ledgers)
+    IReadOnlyList<LedgerExportPart> Ledgers,
+    IAuditExportFormat Format)
 {
     public long Events => Ledgers.Sum(l => l.Events);
 
     public long InRange => Ledgers.Sum(l => l.InRange);
 
     /// <summary>The file name a download gets.</summary>
-    public string FileName => $"welfare-audit-{Timestamps.ToText(GeneratedAt)[..10]}-{ExportId[..8]}.{Extension}";
+    public string FileName => $"welfare-audit-{Timestamps.ToText(GeneratedAt)[..10]}-{ExportId[..8]}.{Format.FileExtension}";
 
-    public string ContentType => Request.Format switch
-    {
-        AuditFormat.Bundle => "application/x-ndjson; charset=utf-8",
-        AuditFormat.Csv => "text/csv; charset=utf-8",
-        AuditFormat.Fhir => "application/fhir+json; charset=utf-8",
-        _ => "text/html; charset=utf-8",
-    };
-
-    private string Extension => Request.Format switch
-    {
-        AuditFormat.Bundle => "bundle.jsonl",
-        AuditFormat.Csv => "csv",
-        AuditFormat.Fhir => "fhir.json",
-        _ => "html",
-    };
+    public string ContentType => Format.ContentType;
 }

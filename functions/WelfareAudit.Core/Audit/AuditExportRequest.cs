@@ -4,39 +4,39 @@ using WelfareAudit.Core.Validation;
 
 namespace WelfareAudit.Core.Audit;
 
-/// <summary>The formats of an audit export.</summary>
-public enum AuditFormat
+/// <summary>
+/// The names of the built-in export formats, for code that builds a request. What the export accepts is
+/// whatever is registered (<see cref="AuditExportFormats"/>).
+/// </summary>
+public static class AuditFormat
 {
     /// <summary>JSON lines a board can verify offline with <c>welfare-audit verify</c>.</summary>
-    Bundle,
+    public const string Bundle = "bundle";
 
     /// <summary>One row per search, for a spreadsheet.</summary>
-    Csv,
+    public const string Csv = "csv";
 
     /// <summary>A FHIR R4 Bundle of AuditEvent resources.</summary>
-    Fhir,
+    public const string Fhir = "fhir";
 
     /// <summary>A printable report for a board.</summary>
-    Html,
+    public const string Html = "html";
 }
 
 /// <summary>
 /// What a supervisor asked to export. The range is half-open on the ledger's record time:
 /// <c>From &lt;= recordedAt &lt; Until</c>. A date without a time means that whole UTC day
-/// (<c>to=2026-11-30</c> includes the 30th); a date-time <c>to</c> is included as given.
+/// (<c>to=2026-11-30</c> includes the 30th); a date-time <c>to</c> is included as given. <see cref="Format"/> is
+/// the name of a registered <see cref="IAuditExportFormat"/>.
 /// </summary>
-public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Until, string? Therapist, AuditFormat Format, bool WithholdClientRef)
+public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Until, string? Therapist, string Format, bool WithholdClientRef)
 {
     public const int MaxLedgerIdLength = LedgerIds.MaxLength;
 
     public bool InRange(DateTimeOffset recordedAt) => (From is null || recordedAt >= From) && (Until is null || recordedAt < Until);
 
-    public string FormatName => FormatText(Format);
-
-    public static string FormatText(AuditFormat format) => format.ToString().ToLowerInvariant();
-
-    /// <summary>Parses the query parameters; throws <see cref="ValidationFailedException"/> naming every bad one.</summary>
-    public static AuditExportRequest Parse(string? from, string? to, string? therapist, string? format, string? withholdClientRef)
+    /// <summary>Parses the query parameters; throws <see cref="ValidationFailedException"/> naming every bad one. <paramref name="formats"/> are the known formats.</summary>
+    public static AuditExportRequest Parse(string? from, string? to, string? therapist, string? format, string? withholdClientRef, AuditExportFormats formats)
     {
         var errors = new ValidationErrors();
         var fromAt = ParseTime(errors, "from", from, endOfDay: false);
@@ -59,14 +59,13 @@ public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Un
             }
         }
 
-        var parsedFormat = AuditFormat.Bundle;
         if (string.IsNullOrEmpty(format))
         {
-            errors.Add("format", "is required: bundle, csv, fhir or html");
+            errors.Add("format", formats.Required);
         }
-        else if (!TryLower(format, out parsedFormat))
+        else if (!formats.TryGet(format, out _))
         {
-            errors.Add("format", "must be one of: bundle, csv, fhir, html");
+            errors.Add("format", formats.UnknownName);
         }
 
         var withhold = false;
@@ -79,21 +78,7 @@ public sealed record AuditExportRequest(DateTimeOffset? From, DateTimeOffset? Un
         {
             throw new ValidationFailedException(errors);
         }
-        return new AuditExportRequest(fromAt, until, ledgerId, parsedFormat, withhold);
-    }
-
-    private static bool TryLower(string text, out AuditFormat format)
-    {
-        foreach (var value in Enum.GetValues<AuditFormat>())
-        {
-            if (FormatText(value) == text)
-            {
-                format = value;
-                return true;
-            }
-        }
-        format = default;
-        return false;
+        return new AuditExportRequest(fromAt, until, ledgerId, format!, withhold);
     }
 
     private static DateTimeOffset? ParseTime(ValidationErrors errors, string name, string? text, bool endOfDay)

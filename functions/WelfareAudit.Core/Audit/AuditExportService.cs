@@ -1,7 +1,6 @@
 using System.Globalization;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
-using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Audit;
 
@@ -9,18 +8,20 @@ namespace WelfareAudit.Core.Audit;
 /// The audit export use case (Supervisor only). <see cref="PrepareAsync"/> does everything that can fail
 /// cleanly before a byte is sent: it checks the role and the request, verifies each ledger in storage
 /// (a tampered ledger is refused, never presented as intact), finds where each ledger's part starts,
-/// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format and
-/// appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
+/// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format (one of
+/// <see cref="Formats"/>) and appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
 /// </summary>
 public sealed class AuditExportService(
     ILedger ledger,
     IAuditLedgerReader reader,
     LedgerCheckpointer checkpointer,
     ISigningKeys keys,
-    IClientIndexer indexer,
-    AuditReportOptions reportOptions,
+    AuditExportFormats formats,
     TimeProvider time)
 {
+    /// <summary>The formats an export can be written in.</summary>
+    public AuditExportFormats Formats => formats;
+
     public async Task<PublicSigningKey> GetSigningKeyAsync(CancellationToken cancellationToken)
     {
         using var key = await keys.GetCurrentAsync(cancellationToken);
@@ -33,6 +34,7 @@ public sealed class AuditExportService(
         {
             throw new ForbiddenException("The Supervisor role is required to export.");
         }
+        var format = formats.Get(request.Format);
 
         IReadOnlyList<string> ledgers = request.Therapist is { } therapist
             ? (await ledger.GetHeadAsync(therapist, cancellationToken) is null ? throw new NotFoundException("No ledger for this therapist.") : [therapist])
@@ -57,7 +59,7 @@ public sealed class AuditExportService(
             var checkpoint = await checkpointer.CheckpointAsync(new LedgerHead(v.LedgerId, v.Events, v.HeadHash), caller.ObjectId, cancellationToken);
             parts.Add(new LedgerExportPart(v.LedgerId, first, v.Events, events, inRange, checkpoint, keyIds));
         }
-        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts);
+        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts, format);
     }
 
     /// <summary>Streams the export in its format, then records it in every exported ledger.</summary>
@@ -66,60 +68,19 @@ public sealed class AuditExportService(
         IReadOnlyDictionary<string, long> written = new Dictionary<string, long>();
         try
         {
-            switch (export.Request.Format)
-            {
-                case AuditFormat.Bundle:
-                    using (var manifestKey = await keys.GetCurrentAsync(cancellationToken))
-                    {
-                        var keyIds = export.Ledgers.SelectMany(l => l.CheckpointKeyIds.Append(l.Checkpoint.Checkpoint.SigningKeyId))
-                            .Append(manifestKey.KeyId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-                        var publicKeys = new List<PublicSigningKey>(keyIds.Count);
-                        foreach (var id in keyIds)
-                        {
-                            publicKeys.Add(id == manifestKey.KeyId ? new PublicSigningKey(id, manifestKey.PublicKeyPem) : await keys.GetPublicAsync(id, cancellationToken));
-                        }
-                        written = await new AuditBundleWriter(reader, indexer).WriteAsync(export, manifestKey, publicKeys, output, cancellationToken);
-                    }
-                    break;
-                case AuditFormat.Csv:
-                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
-                    {
-                        written = await AuditCsvWriter.WriteAsync(Rows(export, pseudonyms, cancellationToken), output, cancellationToken);
-                    }
-                    break;
-                case AuditFormat.Html:
-                    // A board reads pseudonyms: the report never carries client codes.
-                    using (var pseudonyms = new ClientPseudonyms(indexer))
-                    {
-                        var now = time.GetUtcNow();
-                        written = await AuditHtmlReport.WriteAsync(export, new AuditSearchRows(ledger, reportOptions).ReadAsync(export, now, pseudonyms, cancellationToken),
-                            reportOptions, now, output, cancellationToken);
-                    }
-                    break;
-                case AuditFormat.Fhir:
-                    using (var pseudonyms = export.Request.WithholdClientRef ? new ClientPseudonyms(indexer) : null)
-                    {
-                        written = await AuditFhirWriter.WriteAsync(export, reader, pseudonyms, output, cancellationToken);
-                    }
-                    break;
-                default:
-                    throw new NotSupportedException($"The {export.Request.FormatName} format is not available.");
-            }
+            written = await export.Format.WriteAsync(export, output, cancellationToken);
         }
         finally
         {
             // Recorded even when the download was cut off: an attempt to take data out is itself an event.
             foreach (var part in export.Ledgers)
             {
-                var evt = new AuditExported(export.GeneratedBy, export.Request.From, export.Request.Until, export.Request.FormatName,
+                var evt = new AuditExported(export.GeneratedBy, export.Request.From, export.Request.Until, export.Request.Format,
                     written.GetValueOrDefault(part.LedgerId), part.Checkpoint.Sequence);
                 await ledger.AppendAsync(part.LedgerId, export.GeneratedBy, null, _ => evt, CancellationToken.None);
             }
         }
     }
-
-    private IAsyncEnumerable<AuditSearchRow> Rows(AuditExport export, ClientPseudonyms? pseudonyms, CancellationToken ct) =>
-        new AuditSearchRows(ledger, reportOptions).ReadAsync(export, time.GetUtcNow(), pseudonyms, ct);
 
     /// <summary>
     /// One pass over the clear rows (no decryption): where the part starts (genesis, or the latest

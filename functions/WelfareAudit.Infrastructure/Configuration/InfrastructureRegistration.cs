@@ -85,6 +85,13 @@ public static class InfrastructureRegistration
         services.TryAddSingleton<IAuditLedgerReader>(sp => new TableAuditReader(sp.GetRequiredService<TableLedger>(), sp.GetRequiredService<IKeyRing>()));
         services.TryAddSingleton<LedgerCheckpointer>();
         services.TryAddSingleton<DailyCheckpointJob>();
+        // Export formats: a new format is one class and one line here.
+        services.TryAddSingleton<AuditSearchRows>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, BundleExportFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, CsvExportFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, FhirExportFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, HtmlExportFormat>());
+        services.TryAddSingleton<AuditExportFormats>();
         services.TryAddSingleton<AuditExportService>();
         return services;
     }
