@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Reminders;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
@@ -21,34 +22,42 @@ public static class InfrastructureRegistration
     /// <summary>
     /// Registers the ledger, the key ring and the Azure clients (singletons, through
     /// Microsoft.Extensions.Azure, each with the SDK's own retry) from the <c>WelfareAudit</c> section.
+    /// Every setting is validated when the host starts; nothing is read from configuration before that,
+    /// so a bad value stops the start by name instead of failing (or being quoted) at the first request.
     /// </summary>
     public static IServiceCollection AddWelfareAuditInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(WelfareAuditOptions.SectionName);
-        services.AddOptions<WelfareAuditOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WelfareAuditOptions>, WelfareAuditOptionsValidator>());
+        // Hosts have registered theirs; a bare service collection (tools, tests) gets the one it was given.
+        services.TryAddSingleton(configuration);
+        services.AddSettings<WelfareAuditOptions, WelfareAuditOptionsValidator>(WelfareAuditOptions.SectionName);
+        services.AddSettings<AzureClientDefaultsOptions, AzureClientDefaultsOptionsValidator>(AzureClientDefaultsOptions.SectionName);
+        // The schedules are root-level app settings (the names the Functions timer trigger resolves).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimerScheduleOptions>, TimerScheduleOptionsValidator>());
+        services.AddOptions<TimerScheduleOptions>()
+            .Configure<IConfiguration>((o, c) =>
+            {
+                o.ReminderSweep = c[TimerSchedules.ReminderSweepSetting] ?? o.ReminderSweep;
+                o.DailyCheckpoint = c[TimerSchedules.DailyCheckpointSetting] ?? o.DailyCheckpoint;
+            })
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        // The shape of the registration depends on the settings; their validity is checked at start.
-        var settings = section.Get<WelfareAuditOptions>() ?? new WelfareAuditOptions();
         services.AddAzureClients(clients =>
         {
-            if (!string.IsNullOrWhiteSpace(settings.Storage.ConnectionString))
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, sp) =>
             {
-                clients.AddTableServiceClient(settings.Storage.ConnectionString);
-            }
-            else if (settings.Storage.TableServiceUri is { } tableUri)
-            {
-                clients.AddTableServiceClient(tableUri);
-            }
-            if (settings.Keys.VaultUri is { } vaultUri)
-            {
-                clients.AddSecretClient(vaultUri);
-            }
-            clients.UseCredential(CreateCredential(settings.Identity));
+                var storage = sp.Settings<WelfareAuditOptions>().Storage;
+                return string.IsNullOrWhiteSpace(storage.ConnectionString)
+                    ? new TableServiceClient(storage.TableServiceUri!, credential, options)
+                    : new TableServiceClient(storage.ConnectionString, options);
+            });
+            clients.AddClient<SecretClient, SecretClientOptions>((options, credential, sp) =>
+                new SecretClient(sp.Settings<WelfareAuditOptions>().Keys.VaultUri
+                    ?? throw new InvalidOperationException("WelfareAudit:Keys:VaultUri is not set: the local key file is in use."), credential, options));
+            clients.UseCredential(sp => CreateCredential(sp.Settings<WelfareAuditOptions>().Identity));
             // The SDK's own retry and network timeout, tunable (WelfareAudit:AzureClientDefaults:Retry:MaxRetries,
             // :Delay, :NetworkTimeout...). We never add a second retry around these calls.
-            clients.ConfigureDefaults(section.GetSection("AzureClientDefaults"));
+            clients.ConfigureDefaults((options, sp) => sp.Settings<AzureClientDefaultsOptions>().ApplyTo(options));
         });
 
         services.TryAddSingleton(sp =>

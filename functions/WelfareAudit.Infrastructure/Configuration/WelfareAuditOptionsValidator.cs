@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
 namespace WelfareAudit.Infrastructure.Configuration;
@@ -13,6 +14,11 @@ public sealed class WelfareAuditOptionsValidator : IValidateOptions<WelfareAudit
         if (hasConnection == (s.TableServiceUri is not null))
         {
             failures.Add("Set exactly one of WelfareAudit:Storage:ConnectionString (Azurite, development) or WelfareAudit:Storage:TableServiceUri (managed identity).");
+        }
+        if (hasConnection && !IsConnectionString(s.ConnectionString!))
+        {
+            failures.Add("WelfareAudit:Storage:ConnectionString is not a storage connection string the Azure SDK accepts " +
+                "(Name=value pairs separated by ';', e.g. UseDevelopmentStorage=true); the value is not shown.");
         }
         if (s.TableServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -61,5 +67,22 @@ public sealed class WelfareAuditOptionsValidator : IValidateOptions<WelfareAudit
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Whether the SDK can build a client from the connection string (the only complete statement of its
+    /// grammar). Parsing only, no request; the SDK's error quotes the string, so it is dropped.
+    /// </summary>
+    private static bool IsConnectionString(string connectionString)
+    {
+        try
+        {
+            var endpoint = new TableServiceClient(connectionString).Uri;
+            return endpoint.IsAbsoluteUri && (endpoint.Scheme == Uri.UriSchemeHttps || endpoint.Scheme == Uri.UriSchemeHttp);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
     }
 }
