@@ -72,7 +72,7 @@ public static class InfrastructureRegistration
             return options.VaultUri is not null
                 ? new KeyVaultKeyRing(sp.GetRequiredService<SecretClient>(),
                     new KeyVaultKeyRingOptions { SecretNamePrefix = options.SecretNamePrefix, CurrentKeyRefreshInterval = options.CurrentKeyRefreshInterval }, time)
-                : new LocalKeyFileKeyRing(Path.GetFullPath(options.LocalKeyFile!), time);
+                : new LocalKeyFileKeyRing(Path.GetFullPath(options.LocalKeyFile!), time, sp.GetService<ILogger<LocalKeyFileKeyRing>>());
         });
         services.TryAddSingleton(sp =>
         {
