@@ -15,7 +15,7 @@ namespace WelfareAudit.Infrastructure.Configuration;
 public static class SettingValues
 {
     /// <summary>Throws <see cref="OptionsValidationException"/> naming every setting of <paramref name="section"/> that <typeparamref name="T"/> cannot hold.</summary>
-    public static void ThrowIfUnreadable<T>(IConfigurationSection section) where T : class
+    public static void ThrowIfUnreadable<T>(IConfiguration section) where T : class
     {
         var failures = new List<string>();
         Walk(typeof(T), section, failures);
@@ -25,12 +25,14 @@ public static class SettingValues
         }
     }
 
-    private static void Walk(Type type, IConfigurationSection section, List<string> failures)
+    private static void Walk(Type type, IConfiguration section, List<string> failures)
     {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
         {
-            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null || property.GetIndexParameters().Length > 0)
+            if (!properties.TryGetValue(child.Key, out var property))
             {
                 // The binder ignores what the class does not have; so does this check.
                 continue;

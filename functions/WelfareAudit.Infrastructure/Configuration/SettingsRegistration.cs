@@ -11,7 +11,8 @@ public static class SettingsRegistration
     /// <summary>
     /// <c>AddOptions&lt;T&gt;().BindConfiguration(section).ValidateOnStart()</c> with <typeparamref name="TValidator"/>,
     /// preceded by <see cref="SettingValues"/> so that a value the binder cannot convert is refused by
-    /// name, not quoted. A bad setting stops the host at start, naming every failure.
+    /// name, not quoted. A bad setting stops the host at start, naming every failure. An empty
+    /// <paramref name="section"/> binds root-level settings (names given by <see cref="ConfigurationKeyNameAttribute"/>).
     /// </summary>
     public static OptionsBuilder<T> AddSettings<T, TValidator>(this IServiceCollection services, string section)
         where T : class
@@ -19,7 +20,8 @@ public static class SettingsRegistration
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidator>());
         return services.AddOptions<T>()
-            .Configure<IConfiguration>((_, configuration) => SettingValues.ThrowIfUnreadable<T>(configuration.GetSection(section)))
+            .Configure<IConfiguration>((_, configuration) =>
+                SettingValues.ThrowIfUnreadable<T>(section.Length == 0 ? configuration : configuration.GetSection(section)))
             .BindConfiguration(section)
             .ValidateOnStart();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using NCrontab;
 using WelfareAudit.Core.Reminders;
@@ -6,12 +7,15 @@ namespace WelfareAudit.Infrastructure.Configuration;
 
 /// <summary>
 /// The timer functions' schedules: the root-level app settings <c>REMINDER_SCHEDULE</c> and
-/// <c>CHECKPOINT_SCHEDULE</c> (the names the Functions timer trigger resolves), NCRONTAB with seconds.
+/// <c>CHECKPOINT_SCHEDULE</c> (the names the Functions timer trigger resolves), NCRONTAB with seconds;
+/// bound from the configuration root.
 /// </summary>
 public sealed class TimerScheduleOptions
 {
+    [ConfigurationKeyName(TimerSchedules.ReminderSweepSetting)]
     public string ReminderSweep { get; set; } = TimerSchedules.ReminderSweepDefault;
 
+    [ConfigurationKeyName(TimerSchedules.DailyCheckpointSetting)]
     public string DailyCheckpoint { get; set; } = TimerSchedules.DailyCheckpointDefault;
 
     public static CrontabSchedule? TryParse(string? expression) =>
