@@ -20,6 +20,8 @@ public static class ReminderRegistration
         services.TryAddSingleton(sp => sp.Settings<ReminderSettings>());
         services.TryAddSingleton(sp => sp.Settings<ReminderSettings>().ToOptions());
         services.AddHttpClient(WebhookReminderChannel.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDeliveryPipelines();
         services.TryAddSingleton<SmtpReminderChannel>();
         services.TryAddSingleton<WebhookReminderChannel>();
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ReminderSweep>(sp, Channels(sp)));
