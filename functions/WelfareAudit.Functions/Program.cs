@@ -36,4 +36,14 @@ builder.Services.AddWelfareAuditHttp(new IdentityTrustOptions
     PlatformAuthEnabled = IdentityTrustOptions.PlatformSaysAuthIsOn(builder.Configuration["WEBSITE_AUTH_ENABLED"]),
 });
 
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+    return 0;
+}
+catch (Exception e) when (SettingsRegistration.Failures(e) is { Count: > 0 } failures)
+{
+    // Settings are named, never printed: a value may be a connection string or a Key Vault reference.
+    Console.Error.WriteLine("WelfareAudit did not start: fix these settings. " + string.Join(" ", failures));
+    return 2;
+}

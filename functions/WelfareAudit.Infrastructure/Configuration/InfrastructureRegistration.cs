@@ -7,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
@@ -21,66 +20,64 @@ public static class InfrastructureRegistration
     /// <summary>
     /// Registers the ledger, the key ring and the Azure clients (singletons, through
     /// Microsoft.Extensions.Azure, each with the SDK's own retry) from the <c>WelfareAudit</c> section.
+    /// Every settings class is registered one way (<see cref="SettingsRegistration.AddSettings{T, TValidator}"/>)
+    /// and validated when the host starts; nothing is read from configuration before that, so a bad value
+    /// stops the start by name instead of failing (or being quoted) at the first request.
     /// </summary>
     public static IServiceCollection AddWelfareAuditInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(WelfareAuditOptions.SectionName);
-        services.AddOptions<WelfareAuditOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WelfareAuditOptions>, WelfareAuditOptionsValidator>());
+        // Hosts have registered theirs; a bare service collection (tools, tests) gets the one it was given.
+        services.TryAddSingleton(configuration);
+        services.AddSettings<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
+        services.AddSettings<LedgerOptions, LedgerOptionsValidator>(StorageOptions.Section);
+        services.AddSettings<KeyOptions, KeyOptionsValidator>(KeyOptions.Section);
+        services.AddSettings<KeyVaultKeyRingOptions, KeyVaultKeyRingOptionsValidator>(KeyOptions.Section);
+        services.AddSettings<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
+        services.AddSettings<AuditReportOptions, AuditReportOptionsValidator>(AuditReportOptionsValidator.Section);
+        services.AddSettings<AzureClientDefaultsOptions, AzureClientDefaultsOptionsValidator>(AzureClientDefaultsOptions.SectionName);
+        // The schedules are root-level app settings (the names the Functions timer trigger resolves).
+        services.AddSettings<TimerScheduleOptions, TimerScheduleOptionsValidator>("");
         services.TryAddSingleton(TimeProvider.System);
 
-        // The shape of the registration depends on the settings; their validity is checked at start.
-        var settings = section.Get<WelfareAuditOptions>() ?? new WelfareAuditOptions();
         services.AddAzureClients(clients =>
         {
-            if (!string.IsNullOrWhiteSpace(settings.Storage.ConnectionString))
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, sp) =>
             {
-                clients.AddTableServiceClient(settings.Storage.ConnectionString);
-            }
-            else if (settings.Storage.TableServiceUri is { } tableUri)
-            {
-                clients.AddTableServiceClient(tableUri);
-            }
-            if (settings.Keys.VaultUri is { } vaultUri)
-            {
-                clients.AddSecretClient(vaultUri);
-            }
-            clients.UseCredential(CreateCredential(settings.Identity));
+                var storage = sp.Settings<StorageOptions>();
+                return string.IsNullOrWhiteSpace(storage.ConnectionString)
+                    ? new TableServiceClient(storage.TableServiceUri!, credential, options)
+                    : new TableServiceClient(storage.ConnectionString, options);
+            });
+            clients.AddClient<SecretClient, SecretClientOptions>((options, credential, sp) =>
+                new SecretClient(sp.Settings<KeyOptions>().VaultUri
+                    ?? throw new InvalidOperationException("WelfareAudit:Keys:VaultUri is not set: the local key file is in use."), credential, options));
+            clients.UseCredential(sp => CreateCredential(sp.Settings<IdentityOptions>()));
             // The SDK's own retry and network timeout, tunable (WelfareAudit:AzureClientDefaults:Retry:MaxRetries,
             // :Delay, :NetworkTimeout...). We never add a second retry around these calls.
-            clients.ConfigureDefaults(section.GetSection("AzureClientDefaults"));
+            clients.ConfigureDefaults((options, sp) => sp.Settings<AzureClientDefaultsOptions>().ApplyTo(options));
         });
 
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value;
-            return sp.GetRequiredService<TableServiceClient>().GetTableClient(options.Storage.TableName);
-        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.Settings<StorageOptions>().TableName));
         services.TryAddSingleton<IKeyRing>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value.Keys;
+            var keys = sp.Settings<KeyOptions>();
             var time = sp.GetRequiredService<TimeProvider>();
-            return options.VaultUri is not null
-                ? new KeyVaultKeyRing(sp.GetRequiredService<SecretClient>(),
-                    new KeyVaultKeyRingOptions { SecretNamePrefix = options.SecretNamePrefix, CurrentKeyRefreshInterval = options.CurrentKeyRefreshInterval }, time)
-                : new LocalKeyFileKeyRing(Path.GetFullPath(options.LocalKeyFile!), time);
+            return keys.VaultUri is not null
+                ? new KeyVaultKeyRing(sp.GetRequiredService<SecretClient>(), sp.Settings<KeyVaultKeyRingOptions>(), time)
+                : new LocalKeyFileKeyRing(Path.GetFullPath(keys.LocalKeyFile!), time, sp.GetService<ILogger<LocalKeyFileKeyRing>>());
         });
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value.Storage;
-            return new TableLedger(
-                sp.GetRequiredService<TableClient>(),
-                sp.GetRequiredService<IKeyRing>(),
-                sp.GetRequiredService<TimeProvider>(),
-                new LedgerOptions { MaxAppendAttempts = options.MaxAppendAttempts, OperationTimeout = options.OperationTimeout },
-                sp.GetRequiredService<ILogger<TableLedger>>());
-        });
+        services.TryAddSingleton(sp => new TableLedger(
+            sp.GetRequiredService<TableClient>(),
+            sp.GetRequiredService<IKeyRing>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.Settings<LedgerOptions>(),
+            sp.GetRequiredService<ILogger<TableLedger>>()));
         services.TryAddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
         services.TryAddSingleton<IClientIndexer, BlindClientIndexer>();
         services.TryAddSingleton<CrisisSearchService>();
 
         // Audit: signed checkpoints (also the daily job, which both hosts run) and exports.
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WelfareAuditOptions>>().Value.Audit);
+        services.TryAddSingleton(sp => sp.Settings<AuditReportOptions>());
         services.TryAddSingleton<ISigningKeys, KeyRingSigningKeys>();
         services.TryAddSingleton<IAuditLedgerReader>(sp => new TableAuditReader(sp.GetRequiredService<TableLedger>(), sp.GetRequiredService<IKeyRing>()));
         services.TryAddSingleton<LedgerCheckpointer>();
@@ -96,7 +93,7 @@ public static class InfrastructureRegistration
         return services;
     }
 
-    private static TokenCredential CreateCredential(IdentitySettings identity) => identity.Credential switch
+    private static TokenCredential CreateCredential(IdentityOptions identity) => identity.Credential switch
     {
         "AzureCli" => new AzureCliCredential(),
         _ => string.IsNullOrWhiteSpace(identity.ManagedIdentityClientId)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace WelfareAudit.Infrastructure.Crypto;
 
@@ -10,8 +12,10 @@ namespace WelfareAudit.Infrastructure.Crypto;
 /// list being current. Created on first use with a fresh key per purpose, owner-only (0600), and always
 /// replaced whole (temp file + rename) so a crash never leaves half a key file.
 /// Not for production: the keys sit on disk unwrapped. Production uses <c>KeyVaultKeyRing</c>.
+/// A corrupt file is reported by its path and what is wrong with it, never by its content: no key, id,
+/// member name or parser message (System.Text.Json quotes the text it stopped at) reaches a log or an exception.
 /// </summary>
-public sealed class LocalKeyFileKeyRing : IKeyRing
+public sealed partial class LocalKeyFileKeyRing : IKeyRing
 {
     private const int FileFormatVersion = 1;
 
@@ -30,17 +34,19 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
 
     private readonly string path;
     private readonly TimeProvider time;
+    private readonly ILogger logger;
 
     // File I/O here is a few hundred bytes, once at start and on the rare rotation, so a plain lock is enough.
     private readonly Lock gate = new();
     private volatile KeySet? keys;
 
-    public LocalKeyFileKeyRing(string path, TimeProvider time)
+    public LocalKeyFileKeyRing(string path, TimeProvider time, ILogger<LocalKeyFileKeyRing>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(time);
         this.path = Path.GetFullPath(path);
         this.time = time;
+        this.logger = logger ?? NullLogger<LocalKeyFileKeyRing>.Instance;
     }
 
     public ValueTask<KeyMaterial> GetCurrentAsync(KeyPurpose purpose, CancellationToken cancellationToken)
@@ -180,8 +186,11 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
         }
         catch (JsonException e)
         {
-            // The JSON error text can quote file content, so it stays in InnerException only.
-            throw Corrupt("it is not valid JSON", e);
+            // Its message and path quote the file (a key, a member name): only the position is kept, and the
+            // exception is not attached, since loggers print inner exceptions too.
+            throw Corrupt(e.LineNumber is { } line && e.BytePositionInLine is { } column
+                ? $"it is not valid JSON of the key file format (line {(line + 1).ToString(CultureInfo.InvariantCulture)}, byte {(column + 1).ToString(CultureInfo.InvariantCulture)})"
+                : "it is not valid JSON of the key file format");
         }
         if (file is null || file.Version != FileFormatVersion)
         {
@@ -227,13 +236,23 @@ public sealed class LocalKeyFileKeyRing : IKeyRing
         var buffer = new byte[64];
         if (entry.Key is null || !Convert.TryFromBase64String(entry.Key, buffer, out var written) || written != FieldEnvelope.KeySize)
         {
-            throw Corrupt($"{where} ('{id}') is not base64 of {FieldEnvelope.KeySize.ToString(CultureInfo.InvariantCulture)} bytes");
+            throw Corrupt($"{where} is not base64 of {FieldEnvelope.KeySize.ToString(CultureInfo.InvariantCulture)} bytes");
         }
         return new StoredKey(id, buffer[..written], entry.CreatedAt);
     }
 
-    private InvalidDataException Corrupt(string reason, Exception? inner = null) =>
-        new($"The key file '{path}' is corrupt: {reason}. Restore it from a backup; a new key file cannot open data sealed with the old keys.", inner);
+    /// <summary>Logs and returns the failure; <paramref name="reason"/> is our own words and positions, never file content.</summary>
+    private InvalidDataException Corrupt(string reason)
+    {
+        Log.CorruptKeyFile(logger, path, reason);
+        return new($"The key file '{path}' is corrupt: {reason}. Restore it from a backup; a new key file cannot open data sealed with the old keys.");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "The key file {Path} is corrupt: {Reason}. Restore it from a backup.")]
+        public static partial void CorruptKeyFile(ILogger logger, string path, string reason);
+    }
 
     private void Write(KeySet set, bool overwrite)
     {

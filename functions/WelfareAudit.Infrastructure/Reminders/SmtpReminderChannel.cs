@@ -1,5 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Polly;
 using WelfareAudit.Core.Reminders;
@@ -10,9 +11,9 @@ namespace WelfareAudit.Infrastructure.Reminders;
 /// Email over SMTP with MailKit: one message per recipient per sweep, digesting their due items. The
 /// text carries references, times and a link only (the policy itself says email is not secure).
 /// </summary>
-public sealed class SmtpReminderChannel(ReminderSettings settings, TimeProvider time) : IReminderChannel
+public sealed class SmtpReminderChannel(ReminderSettings settings, [FromKeyedServices(DeliveryPipeline.Smtp)] ResiliencePipeline pipeline) : IReminderChannel
 {
-    private readonly ResiliencePipeline _pipeline = DeliveryPipeline.Create(settings.Delivery, time);
+    private readonly ResiliencePipeline _pipeline = pipeline;
 
     public string Name => "email";
 

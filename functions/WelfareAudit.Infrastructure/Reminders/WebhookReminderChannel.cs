@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using WelfareAudit.Core.Reminders;
 
@@ -8,11 +9,11 @@ namespace WelfareAudit.Infrastructure.Reminders;
 /// A JSON POST to an incoming webhook (Teams, Slack, ntfy, or your own). The payload has a top-level
 /// <c>text</c> (what Slack and Teams incoming webhooks display) and the structured items; no client data.
 /// </summary>
-public sealed class WebhookReminderChannel(ReminderSettings settings, IHttpClientFactory clients, TimeProvider time) : IReminderChannel
+public sealed class WebhookReminderChannel(ReminderSettings settings, IHttpClientFactory clients, [FromKeyedServices(DeliveryPipeline.Webhook)] ResiliencePipeline pipeline) : IReminderChannel
 {
     public const string HttpClientName = "WelfareAudit.Webhook";
 
-    private readonly ResiliencePipeline _pipeline = DeliveryPipeline.Create(settings.Delivery, time);
+    private readonly ResiliencePipeline _pipeline = pipeline;
 
     public string Name => "webhook";
 

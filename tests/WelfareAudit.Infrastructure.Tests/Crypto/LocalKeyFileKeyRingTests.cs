@@ -1,13 +1,17 @@
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using WelfareAudit.Infrastructure.Crypto;
+using WelfareAudit.Infrastructure.Tests.Support;
 
 namespace WelfareAudit.Infrastructure.Tests.Crypto;
 
 // The key file's protection is Unix permissions; on Windows these tests would fail, not pass vacuously.
 [UnsupportedOSPlatform("windows")]
-public sealed class LocalKeyFileKeyRingTests : IDisposable
+public sealed partial class LocalKeyFileKeyRingTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "wa-keyring-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 3, 9, 30, 0, TimeSpan.Zero));
@@ -236,6 +240,78 @@ public sealed class LocalKeyFileKeyRingTests : IDisposable
         Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
         Assert.Equal(contents, await File.ReadAllTextAsync(KeyPath));
     }
+
+    /// <summary>
+    /// Corrupt key files whose content is key material: random keys and ids, so any fragment of the file
+    /// that reaches a log or an exception can be found. Each row breaks the file one way.
+    /// </summary>
+    public static TheoryData<string> Corruptions => new()
+    {
+        "bad JSON: a key not quoted",
+        "bad JSON: a key as a member name",
+        "bad JSON: cut inside a key",
+        "bad JSON: version is a string",
+        "bad base64",
+        "wrong key length (16 bytes)",
+        "wrong key length (31 bytes)",
+        "id not hex",
+        "createdAt not a time",
+    };
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public async Task GetCurrentAsync_CorruptFile_LogsAndThrowsNoFragmentOfTheFile(string corruption)
+    {
+        // Arrange
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        string Entry(string entryId, string key, string createdAt = "\"2026-01-01T00:00:00Z\"") =>
+            $"{{\"id\":\"{entryId}\",\"key\":{key},\"createdAt\":{createdAt}}}";
+        string KeyFile(string dataEntry, string version = "1") =>
+            $"{{\"version\":{version},\"keys\":{{\"data\":[{dataEntry}],\"index\":[{Entry(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Quoted(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))))}]}}}}";
+        static string Quoted(string s) => "\"" + s + "\"";
+        var valid = KeyFile(Entry(id, Quoted(secret)));
+        var contents = corruption switch
+        {
+            "bad JSON: a key not quoted" => KeyFile(Entry(id, "t" + secret)),
+            "bad JSON: a key as a member name" => $"{{\"version\":1,\"keys\":{{{Quoted(secret)}:5}}}}",
+            "bad JSON: cut inside a key" => valid[..(valid.IndexOf(secret, StringComparison.Ordinal) + 30)],
+            "bad JSON: version is a string" => KeyFile(Entry(id, Quoted(secret)), Quoted(secret)),
+            "bad base64" => KeyFile(Entry(id, Quoted(secret[..20] + "!*" + secret[22..]))),
+            "wrong key length (16 bytes)" => KeyFile(Entry(id, Quoted(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))))),
+            "wrong key length (31 bytes)" => KeyFile(Entry(id, Quoted(Convert.ToBase64String(RandomNumberGenerator.GetBytes(31))))),
+            "id not hex" => KeyFile(Entry(secret[..32], Quoted(secret))),
+            "createdAt not a time" => KeyFile(Entry(id, Quoted(secret), Quoted(secret))),
+            _ => throw new ArgumentOutOfRangeException(nameof(corruption)),
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyPath)!);
+        await File.WriteAllTextAsync(KeyPath, contents);
+        var log = new CapturingLogger<LocalKeyFileKeyRing>();
+        var ring = new LocalKeyFileKeyRing(KeyPath, time, log);
+
+        // Act: as a request that needs a key would, logging the failure as the HTTP layer does.
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None).AsTask());
+        log.LogError(error, "Unexpected failure while handling a request");
+
+        // Assert: the file is named, and no run of the file's own characters (keys, ids, names, times) is shown.
+        Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains(log.Records, r => r.StartsWith("Error 7001 ", StringComparison.Ordinal) && r.Contains(KeyPath, StringComparison.Ordinal));
+        var fragments = FileFragments().Matches(contents).Select(m => m.Value)
+            .Where(f => !SchemaWords.Contains(f)).Distinct().ToList();
+        Assert.NotEmpty(fragments);
+        var shown = log.Text + "\n" + error;
+        foreach (var fragment in fragments)
+        {
+            Assert.False(shown.Contains(fragment, StringComparison.Ordinal), $"'{fragment}' of the key file appears in: {shown}");
+        }
+        Assert.Equal(contents, await File.ReadAllTextAsync(KeyPath));
+    }
+
+    /// <summary>The format's own words, which may be named in a message; everything else in the file is content.</summary>
+    private static readonly HashSet<string> SchemaWords = new(StringComparer.Ordinal) { "version", "keys", "data", "index", "signing", "createdAt" };
+
+    [GeneratedRegex("[A-Za-z0-9+/=_:.-]{6,}")]
+    private static partial Regex FileFragments();
 
     [Fact]
     public async Task GetCurrentAsync_ExistingWorldReadableFile_TightensToOwnerOnly()

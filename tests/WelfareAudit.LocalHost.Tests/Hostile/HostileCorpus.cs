@@ -24,6 +24,7 @@ public enum CallerKind
 /// One bad request. <c>{id}</c> in the path is replaced by the baseline search's id at run time, so
 /// every refusal happens next to a search that a valid request would change. <paramref name="Markers"/>
 /// are strings that were put into the request and must never come back in the response.
+/// <paramref name="Field"/>, when given, is the field or parameter the problem response must name.
 /// </summary>
 public sealed record HostileCase(
     string Category,
@@ -39,7 +40,8 @@ public sealed record HostileCase(
     string[]? PrincipalHeaders = null,
     bool Chunked = false,
     bool Raw = false,
-    (string Name, string Value)[]? Headers = null)
+    (string Name, string Value)[]? Headers = null,
+    string? Field = null)
 {
     /// <summary>Unique in the corpus; the theory shows it as its three parts (xunit cuts each string argument at 50 characters).</summary>
     public string Name => $"{Category}: {Route}, {Input}";
@@ -623,6 +625,21 @@ public static class HostileCorpus
         foreach (var value in new[] { "2020-01-01T00:00:00Z", Iso(now.AddHours(1)), "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "now" })
         {
             cases.Add(Case(category, $"discussedAt = {value}", routes[2], WithRaw(routes[2].Valid(), "discussedAt", JsonSerializer.Serialize(value)), BadRequest));
+        }
+
+        // The export's bounds outside the supported range (0001-01-01 to 9999-12-30, UTC): past the end of
+        // DateTimeOffset once "to" is made exclusive (+1 day, +1 tick), or once an offset is applied.
+        (string Parameter, string Value)[] exportBounds =
+        [
+            ("to", "9999-12-31"), ("to", "9999-12-31T00:00:00Z"), ("to", "9999-12-31T23:59:59.9999999Z"), ("to", "9999-12-31T23:59:59-14:00"),
+            ("to", "9999-12-30T23:00:00-14:00"), ("to", "0001-01-01T00:00:00+14:00"), ("to", "10000-01-01"),
+            ("from", "9999-12-31"), ("from", "9999-12-31T12:00:00+00:00"), ("from", "9999-12-30T23:00:00-14:00"),
+            ("from", "9999-12-31T23:59:59.9999999Z"), ("from", "0001-01-01T00:00:00+14:00"), ("from", "0000-12-31"),
+        ];
+        foreach (var (parameter, value) in exportBounds)
+        {
+            cases.Add(new HostileCase(category, "GET export as supervisor", $"{parameter} = {value}", "GET",
+                $"api/audit/export?format=bundle&{parameter}={Uri.EscapeDataString(value)}", null, null, BadRequest, [value], CallerKind.Supervisor, Field: parameter));
         }
     }
 

@@ -51,6 +51,14 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
             Assert.Equal("application/problem+json", mediaType);
             var problem = JsonDocument.Parse(body).RootElement;
             Assert.Equal(status, problem.GetProperty("status").GetInt32());
+            if (c.Field is not null)
+            {
+                Assert.True(problem.GetProperty("errors").TryGetProperty(c.Field, out _), $"{c.Name}: the problem does not name {c.Field}");
+            }
+        }
+        else
+        {
+            Assert.Null(c.Field);
         }
         var text = Encoding.UTF8.GetString(body);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
@@ -116,6 +124,23 @@ public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
         var verify = JsonDocument.Parse(await client.GetStringAsync("api/ledger/verify")).RootElement;
         Assert.True(verify.GetProperty("ok").GetBoolean());
         Assert.Equal(4, verify.GetProperty("ledgers")[0].GetProperty("events").GetInt64());
+    }
+
+    /// <summary>The ends of the export's supported range are accepted: only the missing format is refused, so nothing is exported.</summary>
+    [Theory]
+    [InlineData("from=0001-01-01&to=9999-12-30")]
+    [InlineData("from=0001-01-01T00:00:00Z&to=9999-12-30T23:59:59.9999999Z")]
+    [InlineData("from=9999-12-30T23:59:59.9999999Z")]
+    [InlineData("to=0001-01-01T00:00:00Z")]
+    public async Task ExportBounds_AtTheSupportedRange_OnlyTheMissingFormatIsRefused(string query)
+    {
+        using var client = host.Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
+
+        using var response = await client.GetAsync("api/audit/export?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(["format"], errors.EnumerateObject().Select(e => e.Name));
     }
 
     private static StringContent Content(JsonObject body) => LocalHostFixture.Json(body.ToJsonString());
