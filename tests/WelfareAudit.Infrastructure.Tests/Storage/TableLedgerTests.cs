@@ -6,6 +6,7 @@ using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 using WelfareAudit.Infrastructure.Tests.Support;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Infrastructure.Tests.Storage;
 
