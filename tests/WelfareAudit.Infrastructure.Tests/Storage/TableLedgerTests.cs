@@ -92,28 +92,6 @@ public class TableLedgerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task AppendAsync_DecisionReturnsNull_AppendsNothing()
-    {
-        var ledger = CreateSut();
-
-        var result = await ledger.AppendAsync(Ledger, Actor, null, _ => null, CancellationToken.None);
-
-        Assert.Null(result);
-        Assert.Null(await ledger.GetHeadAsync(Ledger, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task AppendAsync_DecisionSeesCurrentProjection()
-    {
-        var (ledger, _, logged) = await LedgerWithLifecycleAsync();
-        SearchProjection? seen = null;
-
-        await ledger.AppendAsync(Ledger, Actor, logged.Id, p => { seen = p; return null; }, CancellationToken.None);
-
-        Assert.Equal(SearchState.Discussed, seen!.State);
-    }
-
-    [Fact]
     public async Task AppendAsync_FieldOverStorageLimit_FailsAndWritesNothing()
     {
         var ledger = CreateSut();
@@ -191,34 +169,5 @@ public class TableLedgerTests(AzuriteFixture azurite)
         Assert.Equal(oldKey.KeyId, FieldEnvelope.ReadKeyId((byte[])rows[0]["S_clientRef"]));
         Assert.Equal(newKey.KeyId, FieldEnvelope.ReadKeyId((byte[])rows[2]["S_clientRef"]));
         Assert.True((await ledger.VerifyAsync(Ledger, CancellationToken.None)).Ok);
-    }
-
-    [Fact]
-    public async Task ListSearchesAsync_And_ListLedgersAsync_FindWhatWasAppended()
-    {
-        var ledger = CreateSut();
-        var now = TimeProvider.System.GetUtcNow();
-        var a = await new Markers().LoggedAsync(_keys, now);
-        var b = await new Markers().LoggedAsync(_keys, now);
-        await Append(ledger, a);
-        await Append(ledger, b);
-        await ledger.AppendAsync("practice", "system", null, _ => new KeyRotated("data", "k"), CancellationToken.None);
-
-        var searches = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).ToListAsync();
-        var ledgers = await ledger.ListLedgersAsync(CancellationToken.None).ToListAsync();
-
-        Assert.Equal(new[] { a.Id, b.Id }.Order(), searches.Select(s => s.SearchId).Order());
-        Assert.Equal(new[] { Ledger, "practice" }.Order(StringComparer.Ordinal), ledgers.Order(StringComparer.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("a/b")]
-    [InlineData("x' or PartitionKey ne '")]
-    public async Task AppendAsync_MalformedLedgerId_IsRefused(string ledgerId)
-    {
-        var ledger = CreateSut();
-
-        await Assert.ThrowsAsync<ArgumentException>(() => ledger.AppendAsync(ledgerId, Actor, null, _ => new KeyRotated("d", "k"), CancellationToken.None));
     }
 }
