@@ -13,20 +13,11 @@ using WelfareAudit.Testing;
 
 namespace WelfareAudit.Cli.Tests;
 
-/// <summary>One real Azurite for this assembly.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
-{
-    public AzuriteServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await AzuriteServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
+/// <summary>The tests of this assembly share one Azurite (<see cref="AzuriteFixture"/>).</summary>
 [CollectionDefinition(Name)]
 public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 {
-    public const string Name = "Azurite";
+    public const string Name = AzuriteFixture.Collection;
 }
 
 /// <summary>
@@ -48,7 +39,7 @@ public sealed class AuditWorld : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["WelfareAudit:Storage:ConnectionString"] = azurite.Server.ConnectionString,
-            ["WelfareAudit:Storage:TableName"] = "audit" + Guid.NewGuid().ToString("N")[..12],
+            ["WelfareAudit:Storage:TableName"] = AzuriteFixture.NewTableName("audit"),
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Folder, "keys.json"),
         }).Build();
         var services = new ServiceCollection().AddLogging();

@@ -1,5 +1,6 @@
 using CsvHelper;
 using WelfareAudit.Core.Audit;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Cli.Tests;
 

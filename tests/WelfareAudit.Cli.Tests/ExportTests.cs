@@ -4,6 +4,7 @@ using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Validation;
 using WelfareAudit.Infrastructure.Storage;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using WelfareAudit.Core.Audit;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Cli.Tests;
 

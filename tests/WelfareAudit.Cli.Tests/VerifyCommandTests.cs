@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Cli.Tests;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace WelfareAudit.Testing;
 
 /// <summary>
-/// A TCP proxy on a free loopback port in front of a real service (Azurite), to inject the faults the
+/// A TCP proxy on a free loopback port in front of a real service (Azurite, smtp4dev), to inject the faults the
 /// real world has: an outage (every connection cut, new ones refused) and a slow network (each chunk
 /// delayed). The service behind it keeps its data, so what was acknowledged can be checked afterwards.
 /// </summary>

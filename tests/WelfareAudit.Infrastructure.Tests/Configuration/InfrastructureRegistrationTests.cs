@@ -5,6 +5,7 @@ using WelfareAudit.Core.Ledger;
 using WelfareAudit.Infrastructure.Configuration;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Tests.Support;
+using WelfareAudit.Testing;
 
 namespace WelfareAudit.Infrastructure.Tests.Configuration;
 

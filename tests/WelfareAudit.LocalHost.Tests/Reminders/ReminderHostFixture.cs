@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using WelfareAudit.LocalHost;
 using WelfareAudit.Testing;
 
 namespace WelfareAudit.LocalHost.Tests.Reminders;
 
 /// <summary>
-/// The local host with reminders wired to a real SMTP server (smtp4dev) and a loopback webhook, over a
-/// real Azurite. Schedules are off: the tests run the sweep through the admin API, as a person would.
+/// The local host with reminders wired to a real SMTP server (smtp4dev, reached through a TCP proxy that can
+/// cut it off) and a loopback webhook, over a real Azurite. Schedules are off: the tests run the sweep
+/// through the admin API, as a person would. The host's clock is the system's, which a test may move on.
 /// </summary>
 public sealed class ReminderHostFixture : IAsyncLifetime
 {
@@ -22,6 +24,11 @@ public sealed class ReminderHostFixture : IAsyncLifetime
 
     public Smtp4devServer Smtp { get; private set; } = null!;
 
+    /// <summary>Between the host and smtp4dev: an SMTP outage is a cut here, and smtp4dev keeps running.</summary>
+    public TcpFaultProxy SmtpProxy { get; private set; } = null!;
+
+    public ShiftedClock Clock { get; } = new();
+
     public WebhookReceiver Webhook { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -33,6 +40,7 @@ public sealed class ReminderHostFixture : IAsyncLifetime
         Webhook = await WebhookReceiver.StartAsync();
         Azurite = await azurite;
         Smtp = await smtp;
+        SmtpProxy = TcpFaultProxy.Start(Smtp.SmtpPort);
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
@@ -43,7 +51,7 @@ public sealed class ReminderHostFixture : IAsyncLifetime
             ["WelfareAudit:Reminders:PhoneLink"] = PhoneLink,
             ["WelfareAudit:Reminders:Policy:TimeZone"] = "Europe/London",
             ["WelfareAudit:Reminders:Smtp:Host"] = "127.0.0.1",
-            ["WelfareAudit:Reminders:Smtp:Port"] = Smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["WelfareAudit:Reminders:Smtp:Port"] = SmtpProxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WelfareAudit:Reminders:Smtp:Security"] = "None",
             ["WelfareAudit:Reminders:Smtp:From"] = "welfareaudit@practice.test",
             ["WelfareAudit:Reminders:DefaultTherapistEmail"] = TherapistEmail,
@@ -55,7 +63,7 @@ public sealed class ReminderHostFixture : IAsyncLifetime
             ["WelfareAudit:Reminders:Delivery:InitialDelay"] = "00:00:00.050",
             ["WelfareAudit:Reminders:Delivery:AttemptTimeout"] = "00:00:05",
             ["WelfareAudit:Reminders:Delivery:BreakDuration"] = "00:00:01",
-        });
+        }, builder => builder.Services.AddSingleton<TimeProvider>(Clock));
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -68,17 +76,26 @@ public sealed class ReminderHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         await Webhook.DisposeAsync();
+        await SmtpProxy.DisposeAsync();
         await Smtp.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 
-    /// <summary>Stops smtp4dev and starts it again on the same SMTP port (an SMTP outage and its end).</summary>
-    public async Task RestartSmtpAsync(Func<Task> whileDown)
+    /// <summary>
+    /// An SMTP outage and its end: every connection to the SMTP server is cut and new ones are reset while
+    /// <paramref name="whileDown"/> runs. (Stopping smtp4dev and starting it again took most of the test's time.)
+    /// </summary>
+    public async Task SmtpOutageAsync(Func<Task> whileDown)
     {
-        var port = Smtp.SmtpPort;
-        await Smtp.DisposeAsync();
-        await whileDown();
-        Smtp = await Smtp4devServer.StartAsync(port);
+        SmtpProxy.Cut();
+        try
+        {
+            await whileDown();
+        }
+        finally
+        {
+            SmtpProxy.Restore();
+        }
     }
 }
 
