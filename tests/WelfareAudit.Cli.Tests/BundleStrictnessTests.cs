@@ -1,3 +1,4 @@
+using WelfareAudit.Testing;
 using System.Text;
 using System.Text.Json.Nodes;
 using WelfareAudit.Core.Audit;

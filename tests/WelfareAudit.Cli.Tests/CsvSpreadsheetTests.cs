@@ -1,3 +1,4 @@
+using WelfareAudit.Testing;
 using WelfareAudit.Core.Audit;
 
 namespace WelfareAudit.Cli.Tests;

@@ -1,3 +1,4 @@
+using WelfareAudit.Testing;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

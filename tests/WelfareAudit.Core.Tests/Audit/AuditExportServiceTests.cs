@@ -20,10 +20,18 @@ public class AuditExportServiceTests
     public AuditExportServiceTests()
     {
         _checkpointer = new LedgerCheckpointer(_world.Ledger, _keys, _world.Time);
-        _sut = new AuditExportService(_world.Ledger, _world.Ledger, _checkpointer, _keys, _world.Indexer, new AuditReportOptions(), _world.Time);
+        var options = new AuditReportOptions();
+        var rows = new AuditSearchRows(_world.Ledger, options);
+        var formats = new AuditExportFormats([
+            new BundleExportFormat(_world.Ledger, _world.Indexer, _keys),
+            new CsvExportFormat(rows, _world.Indexer, _world.Time),
+            new FhirExportFormat(_world.Ledger, _world.Indexer),
+            new HtmlExportFormat(rows, _world.Indexer, options, _world.Time),
+        ]);
+        _sut = new AuditExportService(_world.Ledger, _world.Ledger, _checkpointer, _keys, formats, _world.Time);
     }
 
-    private static AuditExportRequest Request(AuditFormat format, string? therapist = null, DateTimeOffset? from = null, bool withhold = false) =>
+    private static AuditExportRequest Request(string format, string? therapist = null, DateTimeOffset? from = null, bool withhold = false) =>
         new(from, null, therapist, format, withhold);
 
     private async Task<(AuditExport Export, string Text)> ExportAsync(AuditExportRequest request)
@@ -132,7 +140,7 @@ public class AuditExportServiceTests
         var (_, withheld) = await ExportAsync(Request(AuditFormat.Csv, withhold: true));
 
         var lines = open.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(string.Join(',', AuditCsvWriter.Header), lines[0]);
+        Assert.Equal(string.Join(',', AuditCsvWriter.Header.Select(h => $"\"{h}\"")), lines[0]); // every field quoted (docs/audit.md, CSV)
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.Contains(a.ToString("D"), StringComparison.Ordinal) && l.Contains("C-CSV-1", StringComparison.Ordinal));
         Assert.DoesNotContain("C-CSV-1", withheld, StringComparison.Ordinal);
