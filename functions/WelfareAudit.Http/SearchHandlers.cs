@@ -40,8 +40,12 @@ public sealed class SearchHandlers(CrisisSearchService searches, CallerResolver 
             throw ValidationFailedException.For("therapist", "must be a therapist's object id");
         }
         var status = context.Request.Query["status"].ToString();
-        var items = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
-        return TypedResults.Json(new { items = items.Select(SummaryJson) }, Output);
+        var list = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
+        return TypedResults.Json(new
+        {
+            items = list.Items.Select(SummaryJson),
+            unreadable = list.Unreadable.Select(f => new { ledger = f.LedgerId, sequence = f.Problem.Sequence, kind = f.Problem.Kind.ToString() }),
+        }, Output);
     });
 
     public Task<IResult> GetSearch(HttpContext context, string id) => RunAsync(context, async caller =>

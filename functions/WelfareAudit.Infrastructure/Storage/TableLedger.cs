@@ -245,7 +245,7 @@ public sealed partial class TableLedger : ILedger
         RowKeys.CheckLedgerId(ledgerId);
         await EnsureTableAsync(cancellationToken);
         var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken), cancellationToken);
-        return row is null ? null : ProjectionRow.FromEntity(row);
+        return row is null ? null : ReadProjection(row);
     }
 
     public async Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken)
@@ -254,7 +254,7 @@ public sealed partial class TableLedger : ILedger
         var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Search(searchId)}");
         await foreach (var row in QueryAsync(filter, null, cancellationToken))
         {
-            return ProjectionRow.FromEntity(row);
+            return ReadProjection(row);
         }
         return null;
     }
@@ -266,7 +266,19 @@ public sealed partial class TableLedger : ILedger
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {RowKeys.SearchPrefix + "~"}");
         await foreach (var row in QueryAsync(filter, null, cancellationToken))
         {
-            yield return ProjectionRow.FromEntity(row);
+            yield return ReadProjection(row);
+        }
+    }
+
+    private static SearchProjection ReadProjection(TableEntity row)
+    {
+        try
+        {
+            return ProjectionRow.FromEntity(row);
+        }
+        catch (Exception e) when (RowDamage.Is(e) || e is ArgumentNullException)
+        {
+            throw RowDamage.AtProjection(row, e);
         }
     }
 
@@ -284,10 +296,31 @@ public sealed partial class TableLedger : ILedger
     {
         await foreach (var row in ReadSealedAsync(ledgerId, fromSequence, toSequence, cancellationToken))
         {
+            yield return await OpenRowAsync(row, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts and decodes one event row. A row that cannot be read as the ledger wrote it (altered
+    /// ciphertext, key id, commitment, type or shape) is a <see cref="LedgerIntegrityException"/> at that
+    /// row, never a crash; a key store that cannot be reached is <see cref="LedgerUnavailableException"/>.
+    /// </summary>
+    private async Task<RecordedEvent> OpenRowAsync(TableEntity row, CancellationToken ct)
+    {
+        try
+        {
             var sealedEvent = EventRow.FromEntity(row);
-            var opened = await _sealer.OpenAsync(sealedEvent, cancellationToken);
+            var opened = await _sealer.OpenAsync(sealedEvent, ct);
             var sensitive = opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
-            yield return new RecordedEvent(sealedEvent.Header, LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, sensitive), sealedEvent.Hash);
+            return new RecordedEvent(sealedEvent.Header, LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, sensitive), sealedEvent.Hash);
+        }
+        catch (Exception e) when (RowDamage.Is(e))
+        {
+            throw RowDamage.At(row, e);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && IsUnavailable(e))
+        {
+            throw Unavailable(e);
         }
     }
 
@@ -358,8 +391,18 @@ public sealed partial class TableLedger : ILedger
         }, cancellationToken), cancellationToken);
     }
 
-    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>
-        new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
+    public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnavailable(e))
+        {
+            // The key store down while opening envelopes: 503, never a finding about the data.
+            throw Unavailable(e);
+        }
+    }
 
     private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -447,6 +490,8 @@ public sealed partial class TableLedger : ILedger
         System.Net.Sockets.SocketException => true,
         IOException => true,
         AggregateException a => a.InnerExceptions.All(IsUnavailable),
+        // The key ring answered "no such key": a finding about the stored data (ModifiedRow), not an outage.
+        UnknownKeyIdException => false,
         KeyUnavailableException => true,
         _ => false,
     };

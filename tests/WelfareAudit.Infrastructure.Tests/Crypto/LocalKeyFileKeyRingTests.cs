@@ -188,7 +188,7 @@ public sealed class LocalKeyFileKeyRingTests : IDisposable
         const string unknown = "00000000000000000000000000000000";
 
         // Act
-        var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
+        var error = await Assert.ThrowsAsync<UnknownKeyIdException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
 
         // Assert
         Assert.Contains(unknown, error.Message, StringComparison.Ordinal);
@@ -207,7 +207,7 @@ public sealed class LocalKeyFileKeyRingTests : IDisposable
         var act = () => ring.GetAsync(KeyPurpose.Data, index.KeyId, CancellationToken.None).AsTask();
 
         // Assert
-        await Assert.ThrowsAsync<KeyUnavailableException>(act);
+        await Assert.ThrowsAsync<UnknownKeyIdException>(act);
     }
 
     public static TheoryData<string> CorruptContents => new()
