@@ -35,7 +35,7 @@ public sealed class AuditExportService(
         }
 
         IReadOnlyList<string> ledgers = request.Therapist is { } therapist
-            ? (await ledger.GetHeadAsync(therapist, cancellationToken) is null ? throw new NotFoundException("No ledger for this therapist.") : [therapist])
+            ? [therapist]
             : await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
 
         // Every ledger is verified before any is checkpointed: a signature is never put on a broken chain.
@@ -46,6 +46,11 @@ public sealed class AuditExportService(
         foreach (var id in ledgers)
         {
             var verification = await ledger.VerifyAsync(id, cancellationToken);
+            if (verification.Ok && verification.Events == 0 && request.Therapist is not null)
+            {
+                // No row at all (a ledger whose head alone was deleted is a finding, not "unknown").
+                throw new NotFoundException("No ledger for this therapist.");
+            }
             if (verification.Ok)
             {
                 verified.Add(verification);

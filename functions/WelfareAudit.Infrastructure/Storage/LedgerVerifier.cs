@@ -164,14 +164,19 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
         }
         else if (last == 0)
         {
-            return null;
+            // No head and no event: a ledger never appended to has no row at all; any row left (search,
+            // idempotency, lease) means its events and head were deleted.
+            // (A first append committing during the scan leaves a head behind: read it again before concluding.)
+            return await ledger.HasRowsAsync(ledgerId, ct) && await ledger.GetHeadAsync(ledgerId, ct) is null
+                ? new LedgerProblem(1, LedgerProblemKind.MissingHead, "The ledger has rows but neither a head nor events: they were deleted.")
+                : null;
         }
 
         // Events beyond the head read at the start: appended since, or slipped in past the head.
         var headAfter = await ledger.GetHeadAsync(ledgerId, ct);
         if (headAfter is null)
         {
-            return new LedgerProblem(1, LedgerProblemKind.InsertedRow, "Events exist but the ledger has no head: they were not appended by the ledger.");
+            return new LedgerProblem(1, LedgerProblemKind.MissingHead, "Events exist but the ledger has no head row: it was deleted.");
         }
         if (headAfter.Sequence < last)
         {

@@ -28,6 +28,9 @@ public sealed partial class TableLedger : ILedger
     private readonly ResiliencePipeline _readPipeline;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HeadState> _heads = new(StringComparer.Ordinal);
+
+    // The highest sequence this process has seen committed per ledger: a head that later reads as absent was deleted.
+    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly Lock _tableLock = new();
     private Task? _tableReady;
 
@@ -121,8 +124,12 @@ public sealed partial class TableLedger : ILedger
         }
         else
         {
-            var headRow = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
-            head = headRow is null ? null : new HeadState(headRow.GetInt64("Seq") ?? 0, headRow.GetString("Hash"), headRow.ETag);
+            head = await ReadHeadStateAsync(ledgerId, ct);
+            if (head is null && _seen.TryGetValue(ledgerId, out var seen))
+            {
+                // This process saw the ledger at `seen`; starting a new chain at 1 would hide the deletion.
+                throw Tampered(ledgerId, new LedgerProblem(seen, LedgerProblemKind.MissingHead, "The ledger's head row is gone although the ledger had events: it was deleted."));
+            }
         }
         var projectionRow = searchId is null || (optimistic && newSearch) ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
         var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
@@ -193,6 +200,12 @@ public sealed partial class TableLedger : ILedger
         {
             committed = await _table.SubmitTransactionAsync(actions, ct);
         }
+        catch (TableTransactionFailedException e) when (e.Status is 404)
+        {
+            // The app never deletes a head or a search row; one that was read (or cached) and is gone now was removed.
+            _heads.TryRemove(ledgerId, out _);
+            throw Tampered(ledgerId, new LedgerProblem(sequence, LedgerProblemKind.MissingHead, "A row the append relied on (the head or the search row) was deleted."), e);
+        }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
             _heads.TryRemove(ledgerId, out _);
@@ -200,8 +213,13 @@ public sealed partial class TableLedger : ILedger
             {
                 return original;
             }
+            if (await OccupiedBehindHeadAsync(ledgerId, head, sequence, ct) is { } problem)
+            {
+                throw Tampered(ledgerId, problem, e);
+            }
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
         }
+        _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));
         var headETag = committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null;
         if (headETag is { } etag)
         {
@@ -227,6 +245,41 @@ public sealed partial class TableLedger : ILedger
         }
         return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
             done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+    }
+
+    private async Task<HeadState?> ReadHeadStateAsync(string ledgerId, CancellationToken ct)
+    {
+        var headRow = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
+        return headRow is null ? null : new HeadState(headRow.GetInt64("Seq") ?? 0, headRow.GetString("Hash"), headRow.ETag);
+    }
+
+    /// <summary>
+    /// After a lost transaction: was it a race (the head moved), or is the slot after the head taken while
+    /// the head has not moved? The second is never a race: an event row exists that the head does not
+    /// count (the head was deleted, or a row was slipped in beyond it). Idempotent replays were ruled out before.
+    /// </summary>
+    private async Task<LedgerProblem?> OccupiedBehindHeadAsync(string ledgerId, HeadState? used, long sequence, CancellationToken ct)
+    {
+        var now = await ReadHeadStateAsync(ledgerId, ct);
+        if (now is null && used is null)
+        {
+            return new LedgerProblem(1, LedgerProblemKind.MissingHead, "Events exist but the ledger's head row is missing: it was deleted.");
+        }
+        if (now is null)
+        {
+            return new LedgerProblem(used!.Sequence, LedgerProblemKind.MissingHead, "The ledger's head row was deleted.");
+        }
+        if (used is not null && now.ETag == used.ETag)
+        {
+            return new LedgerProblem(sequence, LedgerProblemKind.InsertedRow, $"Sequence {sequence} is already taken although the head is at {used.Sequence}: a row was inserted beyond the head.");
+        }
+        return null;
+    }
+
+    private LedgerIntegrityException Tampered(string ledgerId, LedgerProblem problem, Exception? inner = null)
+    {
+        Log.SuspectedTampering(_logger, ledgerId, problem.Sequence, problem.Kind.ToString());
+        return new LedgerIntegrityException(ledgerId, problem, inner);
     }
 
     /// <summary>The head as this process last wrote it; its ETag makes a stale copy harmless.</summary>
@@ -282,14 +335,54 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
+    /// <summary>
+    /// Every partition that holds any row (event, head, search, idempotency or lease row), so deleting one
+    /// row (the head) cannot hide a ledger. A skip scan: one query of one row (keys only) per ledger,
+    /// "the first row whose PartitionKey is greater than the last ledger found", so the cost grows with
+    /// the number of ledgers, not with the number of rows. Partition keys that cannot be ledger ids (never
+    /// written by the app) are skipped and counted in a log event.
+    /// </summary>
     public async IAsyncEnumerable<string> ListLedgersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Head}");
-        await foreach (var row in QueryAsync(filter, ["PartitionKey"], cancellationToken))
+        var after = "";
+        var skipped = 0;
+        while (true)
         {
-            yield return row.PartitionKey;
+            string? next = null;
+            await foreach (var row in QueryAsync(TableClient.CreateQueryFilter($"PartitionKey gt {after}"), ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
+            {
+                next = row.PartitionKey;
+                break;
+            }
+            if (next is null)
+            {
+                break;
+            }
+            if (LedgerIds.IsValid(next))
+            {
+                yield return next;
+            }
+            else
+            {
+                skipped++;
+            }
+            after = next;
         }
+        if (skipped > 0)
+        {
+            Log.ForeignPartitions(_logger, skipped);
+        }
+    }
+
+    /// <summary>Whether the ledger's partition holds any row at all (keys only, one row).</summary>
+    internal async Task<bool> HasRowsAsync(string ledgerId, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId}"), ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
+        {
+            return true;
+        }
+        return false;
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -404,7 +497,7 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
-    private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct, int pageSize = 1000)
     {
         string? continuation = null;
         do
@@ -412,7 +505,7 @@ public sealed partial class TableLedger : ILedger
             Page<TableEntity> page;
             try
             {
-                var pages = _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select, ct).AsPages(continuation, 1000);
+                var pages = _table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select, ct).AsPages(continuation, pageSize);
                 await using var enumerator = pages.GetAsyncEnumerator(ct);
                 if (!await enumerator.MoveNextAsync())
                 {
@@ -507,5 +600,11 @@ public sealed partial class TableLedger : ILedger
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Lost the append race; attempt {Attempt}")]
         public static partial void AppendRaceLost(ILogger logger, int attempt);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Suspected tampering: ledger {LedgerId} refused an append at sequence {Sequence} ({Kind}); its rows were changed outside the application")]
+        public static partial void SuspectedTampering(ILogger logger, string ledgerId, long sequence, string kind);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Listing ledgers skipped {Count} partition(s) whose key cannot be a ledger id: rows the application did not write")]
+        public static partial void ForeignPartitions(ILogger logger, int count);
     }
 }

@@ -219,14 +219,14 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task VerifyAsync_HeadDeleted_NamesInsertedRows()
+    public async Task VerifyAsync_HeadDeleted_NamesMissingHead()
     {
         var ledger = await SixEventsAsync();
         await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
 
         var problem = await ProblemAsync(ledger);
 
-        Assert.Equal((1, LedgerProblemKind.InsertedRow), (problem.Sequence, problem.Kind));
+        Assert.Equal((1, LedgerProblemKind.MissingHead), (problem.Sequence, problem.Kind));
     }
 
     [Fact]

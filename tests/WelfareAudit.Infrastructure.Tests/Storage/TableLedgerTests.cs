@@ -220,4 +220,53 @@ public class TableLedgerTests(AzuriteFixture azurite)
 
         await Assert.ThrowsAsync<ArgumentException>(() => ledger.AppendAsync(ledgerId, Actor, null, _ => new KeyRotated("d", "k"), CancellationToken.None));
     }
+    [Fact]
+    public async Task ListLedgersAsync_HeadOrEveryEventDeleted_LedgerStillListedOnce()
+    {
+        var ledger = CreateSut();
+        var now = TimeProvider.System.GetUtcNow();
+        await Append(ledger, await new Markers().LoggedAsync(_keys, now));
+        await Append(ledger, await new Markers().LoggedAsync(_keys, now));
+        await ledger.AppendAsync("practice", "system", null, _ => new KeyRotated("data", "k"), CancellationToken.None);
+        await ledger.AppendAsync("other", "system", null, _ => new KeyRotated("data", "k"), CancellationToken.None);
+        await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
+        await ledger.Table.DeleteEntityAsync("practice", RowKeys.Head);
+        await ledger.Table.DeleteEntityAsync("practice", RowKeys.Event(1));
+        await ledger.Table.AddEntityAsync(new TableEntity("practice", RowKeys.Lease("reminders")) { ["Holder"] = "x" });
+
+        var ledgers = await ledger.ListLedgersAsync(CancellationToken.None).ToListAsync();
+
+        Assert.Equal(new[] { Ledger, "other", "practice" }.Order(StringComparer.Ordinal), ledgers);
+    }
+
+    [Fact]
+    public async Task AppendAsync_HeadDeletedWhileCached_LedgerIntegrityNotAServerError()
+    {
+        var ledger = CreateSut();
+        await Append(ledger, new KeyRotated("data", "k1"));
+        await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
+
+        var failure = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k2")));
+        var again = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k3")));
+
+        Assert.Equal(Ledger, failure.LedgerId);
+        Assert.Equal(LedgerProblemKind.MissingHead, again.Problem.Kind);
+        Assert.Single(await ledger.ReadSealedAsync(Ledger, 1, null, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_PartitionEmptiedWhileCached_LedgerIntegrityAndNoNewChainStarted()
+    {
+        var ledger = CreateSut();
+        await Append(ledger, new KeyRotated("data", "k1"));
+        await Append(ledger, new KeyRotated("data", "k2"));
+        await foreach (var row in ledger.Table.QueryAsync<TableEntity>(e => e.PartitionKey == Ledger))
+        {
+            await ledger.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k3")));
+
+        Assert.Empty(await ledger.Table.QueryAsync<TableEntity>(e => e.PartitionKey == Ledger).ToListAsync());
+    }
 }

@@ -129,6 +129,64 @@ public sealed class TamperedStorageTests : IAsyncLifetime
         Assert.Equal([sound], result.Ledgers.Select(l => l.LedgerId));
     }
 
+    [Fact]
+    public async Task HeadRowDeleted_LedgerStillVerifiedListedExportedCheckpointedAndReminded()
+    {
+        var (headless, headlessSearch) = await TherapistWithSearchAsync("C-HEADLESS");
+        var (sound, soundSearch) = await TherapistWithSearchAsync("C-WITH-HEAD");
+        await Raw().DeleteEntityAsync(headless, "head");
+        using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
+
+        var verify = await Json(await supervisor.GetAsync("api/ledger/verify"));
+        var list = await Json(await supervisor.GetAsync("api/searches"));
+        using var export = await supervisor.GetAsync("api/audit/export?format=bundle");
+        var checkpoint = await Record.ExceptionAsync(() => _app.Services.GetRequiredService<DailyCheckpointJob>().CheckpointAllAsync(CancellationToken.None));
+        using var admin = new HttpClient { BaseAddress = _base, Timeout = TimeSpan.FromMinutes(2) };
+        var sweep = await admin.PostAsync("admin/functions/ReminderSweep", null);
+
+        var ledgers = verify.GetProperty("ledgers").EnumerateArray().ToDictionary(l => l.GetProperty("id").GetString()!);
+        Assert.Equal("MissingHead", ledgers[headless].GetProperty("problem").GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, ledgers[sound].GetProperty("problem").ValueKind);
+        Assert.Equal(new[] { headlessSearch, soundSearch }.Order(StringComparer.Ordinal),
+            list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Contains(headless, export.Headers.GetValues("X-Excluded-Ledgers").Single(), StringComparison.Ordinal);
+        var failure = Assert.IsType<AggregateException>(checkpoint);
+        Assert.Equal(headless, Assert.IsType<LedgerTamperedException>(Assert.Single(failure.InnerExceptions)).Verification.LedgerId);
+        Assert.Contains(_webhook.Bodies, b => b.Contains(Reference(headlessSearch), StringComparison.Ordinal));
+        Assert.Contains(_webhook.Bodies, b => b.Contains(Reference(soundSearch), StringComparison.Ordinal));
+        Assert.True((int)sweep.StatusCode < 500, $"the sweep answered {(int)sweep.StatusCode}");
+    }
+
+    [Theory]
+    [InlineData("head")]
+    [InlineData("partition")]
+    public async Task RowsRemovedWhileRunning_NextWrite_409LedgerIntegrityProblemAndSuspectedTamperingLogged(string removed)
+    {
+        var (therapist, searchId) = await TherapistWithSearchAsync("C-REMOVED-" + removed);
+        using var client = Client(therapist, Role.Therapist);
+        var table = Raw();
+        var rows = removed == "head"
+            ? [(await table.GetEntityAsync<TableEntity>(therapist, "head")).Value]
+            : await table.QueryAsync<TableEntity>(e => e.PartitionKey == therapist).ToListAsync();
+        foreach (var row in rows)
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        var logged = await client.PostAsync("api/searches", LocalHostFixture.Json(SearchApiTests.ValidBody("C-AFTER-" + removed)));
+        var discussed = await client.PostAsync($"api/searches/{searchId}/discussion", LocalHostFixture.Json(JsonSerializer.Serialize(new { discussedAt = DateTimeOffset.UtcNow })));
+
+        Assert.Equal(HttpStatusCode.Conflict, logged.StatusCode);
+        Assert.Equal("application/problem+json", logged.Content.Headers.ContentType?.MediaType);
+        var problem = await Json(logged);
+        Assert.Equal("https://welfareaudit.example/problems/ledger-integrity", problem.GetProperty("type").GetString());
+        Assert.DoesNotContain("C-AFTER", problem.ToString(), StringComparison.Ordinal);
+        Assert.True((int)discussed.StatusCode is 404 or 409, $"the discussion answered {(int)discussed.StatusCode}");
+        Assert.Contains(_logs, l => l.Id.Name == "SuspectedTampering" && l.Text.Contains(therapist, StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs, l => l.Text.Contains("C-AFTER", StringComparison.Ordinal) || l.Text.Contains("C-REMOVED", StringComparison.Ordinal));
+    }
+
     private sealed class CapturingLoggerProvider(ConcurrentQueue<(EventId, string)> records) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new CapturingLogger(records);
