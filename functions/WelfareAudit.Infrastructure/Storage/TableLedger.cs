@@ -22,6 +22,7 @@ public sealed partial class TableLedger : ILedger
 {
     private readonly TableClient _table;
     private readonly EventSealer _sealer;
+    private readonly IKeyRing _keys;
     private readonly TimeProvider _time;
     private readonly ILogger<TableLedger> _logger;
     private readonly ResiliencePipeline _appendPipeline;
@@ -38,6 +39,7 @@ public sealed partial class TableLedger : ILedger
     {
         _table = table;
         _sealer = new EventSealer(keys);
+        _keys = keys;
         _time = time;
         _logger = logger;
 
@@ -180,9 +182,10 @@ public sealed partial class TableLedger : ILedger
         }
         if (idempotency is not null)
         {
+            var indexKey = await _keys.GetCurrentAsync(KeyPurpose.Index, ct);
             var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
             {
-                ["RequestHash"] = idempotency.RequestHash,
+                ["RequestMac"] = IdempotencyMac.Compute(indexKey, ledgerId, idempotency.RequestHash),
                 ["Seq"] = sequence,
                 ["Hash"] = sealedEvent.Hash,
                 ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
@@ -239,12 +242,38 @@ public sealed partial class TableLedger : ILedger
         {
             return null;
         }
-        if (!string.Equals(done.GetString("RequestHash"), idempotency.RequestHash, StringComparison.Ordinal))
+        if (!await SameRequestAsync(done, ledgerId, idempotency.RequestHash, ct))
         {
             throw new IdempotencyConflictException();
         }
         return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
             done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+    }
+
+    /// <summary>
+    /// Whether an idempotency row records this request: by its keyed MAC, under the index key it names (so a
+    /// retry across an index key rotation still replays); rows written before the MAC hold the plain hash.
+    /// </summary>
+    private async Task<bool> SameRequestAsync(TableEntity done, string ledgerId, string requestHash, CancellationToken ct)
+    {
+        if (done.GetString("RequestMac") is { } mac)
+        {
+            if (IdempotencyMac.KeyIdOf(mac) is not { } keyId)
+            {
+                return false;
+            }
+            KeyMaterial key;
+            try
+            {
+                key = await _keys.GetAsync(KeyPurpose.Index, keyId, ct);
+            }
+            catch (UnknownKeyIdException)
+            {
+                return false;
+            }
+            return IdempotencyMac.Matches(key, mac, ledgerId, requestHash);
+        }
+        return string.Equals(done.GetString("RequestHash"), requestHash, StringComparison.Ordinal);
     }
 
     private async Task<HeadState?> ReadHeadStateAsync(string ledgerId, CancellationToken ct)

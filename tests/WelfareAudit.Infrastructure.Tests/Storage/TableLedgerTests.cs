@@ -269,4 +269,22 @@ public class TableLedgerTests(AzuriteFixture azurite)
 
         Assert.Empty(await ledger.Table.QueryAsync<TableEntity>(e => e.PartitionKey == Ledger).ToListAsync());
     }
+
+    [Fact]
+    public async Task AppendAsync_IdempotencyRow_StoresAKeyedMacThatStillReplays()
+    {
+        var ledger = CreateSut();
+        var requestHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("{}"u8));
+        var claim = new IdempotencyClaim(new string('a', 64), requestHash);
+
+        var first = await ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim, CancellationToken.None);
+        var replay = await ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim, CancellationToken.None);
+        var row = (await ledger.Table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Idempotency(claim.KeyHash))).Value;
+
+        Assert.True(replay!.Replayed);
+        Assert.Equal(first!.Sequence, replay.Sequence);
+        Assert.All(row.Where(p => p.Value is string), p => Assert.DoesNotContain(requestHash, (string)p.Value!, StringComparison.OrdinalIgnoreCase));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() =>
+            ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim with { RequestHash = new string('0', 64) }, CancellationToken.None));
+    }
 }
