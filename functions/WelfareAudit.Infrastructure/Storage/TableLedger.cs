@@ -92,9 +92,9 @@ public sealed partial class TableLedger : ILedger
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var attempt = 0;
+            var attempts = new Attempts();
             return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, optimistic: attempt++ == 0, newSearch, ct), cancellationToken), cancellationToken);
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, attempts, newSearch, ct), cancellationToken), cancellationToken);
         }
         finally
         {
@@ -109,8 +109,9 @@ public sealed partial class TableLedger : ILedger
     /// failed transaction, after which every later attempt reads everything afresh.
     /// </summary>
     private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide,
-        IdempotencyClaim? idempotency, bool optimistic, bool newSearch, CancellationToken ct)
+        IdempotencyClaim? idempotency, Attempts attempts, bool newSearch, CancellationToken ct)
     {
+        var optimistic = attempts.Count++ == 0;
         // An idempotent retry: the original append and its idempotency row committed together.
         if (idempotency is not null && !optimistic && await ReplayAsync(ledgerId, idempotency, ct) is { } replay)
         {
@@ -131,6 +132,10 @@ public sealed partial class TableLedger : ILedger
             {
                 // This process saw the ledger at `seen`; starting a new chain at 1 would hide the deletion.
                 throw Tampered(ledgerId, new LedgerProblem(seen, LedgerProblemKind.MissingHead, "The ledger's head row is gone although the ledger had events: it was deleted."));
+            }
+            if (attempts.Lost && OccupiedBehindHead(attempts.LostWith, head, attempts.LostAt) is { } problem)
+            {
+                throw Tampered(ledgerId, problem);
             }
         }
         var projectionRow = searchId is null || (optimistic && newSearch) ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
@@ -216,10 +221,8 @@ public sealed partial class TableLedger : ILedger
             {
                 return original;
             }
-            if (await OccupiedBehindHeadAsync(ledgerId, head, sequence, ct) is { } problem)
-            {
-                throw Tampered(ledgerId, problem, e);
-            }
+            // Settled by the next attempt's fresh head read: a race moved the head, tampering did not.
+            (attempts.Lost, attempts.LostWith, attempts.LostAt) = (true, head, sequence);
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
         }
         _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));
@@ -283,13 +286,13 @@ public sealed partial class TableLedger : ILedger
     }
 
     /// <summary>
-    /// After a lost transaction: was it a race (the head moved), or is the slot after the head taken while
-    /// the head has not moved? The second is never a race: an event row exists that the head does not
-    /// count (the head was deleted, or a row was slipped in beyond it). Idempotent replays were ruled out before.
+    /// After a lost transaction, with the head read afresh: was it a race (the head moved), or is the slot
+    /// after the head taken while the head has not moved? The second is never a race: an event row exists
+    /// that the head does not count (the head was deleted, or a row was slipped in beyond it). Idempotent
+    /// replays were ruled out before. Costs no request: the next attempt reads the head anyway.
     /// </summary>
-    private async Task<LedgerProblem?> OccupiedBehindHeadAsync(string ledgerId, HeadState? used, long sequence, CancellationToken ct)
+    private static LedgerProblem? OccupiedBehindHead(HeadState? used, HeadState? now, long sequence)
     {
-        var now = await ReadHeadStateAsync(ledgerId, ct);
         if (now is null && used is null)
         {
             return new LedgerProblem(1, LedgerProblemKind.MissingHead, "Events exist but the ledger's head row is missing: it was deleted.");
@@ -309,6 +312,18 @@ public sealed partial class TableLedger : ILedger
     {
         Log.SuspectedTampering(_logger, ledgerId, problem.Sequence, problem.Kind.ToString());
         return new LedgerIntegrityException(ledgerId, problem, inner);
+    }
+
+    /// <summary>What the attempts of one append know: how many ran, and the head and sequence the last lost one used.</summary>
+    private sealed class Attempts
+    {
+        public int Count { get; set; }
+
+        public bool Lost { get; set; }
+
+        public HeadState? LostWith { get; set; }
+
+        public long LostAt { get; set; }
     }
 
     /// <summary>The head as this process last wrote it; its ETag makes a stale copy harmless.</summary>

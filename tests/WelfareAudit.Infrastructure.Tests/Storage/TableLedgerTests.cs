@@ -135,7 +135,9 @@ public class TableLedgerTests(AzuriteFixture azurite)
         await ledger.Table.AddEntityAsync(new TableEntity(Ledger, RowKeys.Event(2)) { ["Stray"] = true });
         var logged = await new Markers().LoggedAsync(_keys, TimeProvider.System.GetUtcNow());
 
-        await Assert.ThrowsAsync<LedgerConflictException>(() => Append(ledger, logged));
+        // Not a race (the head never moved): a row the ledger never wrote sits beyond the head.
+        var failure = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, logged));
+        Assert.Equal((2L, LedgerProblemKind.InsertedRow), (failure.Problem.Sequence, failure.Problem.Kind));
 
         Assert.Equal(1, (await ledger.GetHeadAsync(Ledger, CancellationToken.None))!.Sequence);
         Assert.Null(await ledger.GetSearchAsync(Ledger, logged.Id, CancellationToken.None));
