@@ -18,9 +18,10 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
-    public async Task PrepareAsync_LedgerTamperedInStorage_RefusesAndSignsNothing()
+    public async Task PrepareAsync_LedgerTamperedInStorage_RefusedByNameLeftOutOfAllAndSignsNothing()
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-T");
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-TB");
         var table = _world.TableLedger.Table;
         var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
         row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
@@ -28,9 +29,13 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
         var headBefore = await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default);
 
         var e = await Assert.ThrowsAsync<LedgerTamperedException>(() =>
-            _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(), default));
+            _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(AuditWorld.TherapistA), default));
+        var all = await _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(), default);
 
         Assert.Equal(2, e.Verification.Problem!.Sequence);
+        var excluded = Assert.Single(all.ExcludedLedgers);
+        Assert.Equal((AuditWorld.TherapistA, 2L), (excluded.LedgerId, excluded.Problem.Sequence));
+        Assert.Equal([AuditWorld.TherapistB], all.Ledgers.Select(l => l.LedgerId));
         Assert.Equal(headBefore, await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default));
     }
 
