@@ -14,6 +14,9 @@ namespace WelfareAudit.Http;
 /// </summary>
 public sealed partial class AuditHandlers(AuditExportService audits, ILogger<AuditHandlers> logger)
 {
+    /// <summary>Names the ledgers an export of every ledger left out because they failed verification.</summary>
+    public const string ExcludedLedgersHeader = "X-Excluded-Ledgers";
+
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
     private static readonly HashSet<string> ExportParameters = new(StringComparer.Ordinal) { "from", "to", "therapist", "format", "withholdClientRef" };
@@ -57,6 +60,12 @@ public sealed partial class AuditHandlers(AuditExportService audits, ILogger<Aud
             response.ContentType = export.ContentType;
             response.Headers.ContentDisposition = $"attachment; filename=\"{export.FileName}\"";
             response.Headers["X-Export-Id"] = export.ExportId;
+            if (export.ExcludedLedgers.Count > 0)
+            {
+                // Every format: the ledgers left out because they failed verification (ledger id, sequence, kind).
+                response.Headers[ExcludedLedgersHeader] = string.Join(", ", export.ExcludedLedgers.Select(f =>
+                    $"{f.LedgerId};sequence={f.Problem.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)};kind={f.Problem.Kind}"));
+            }
             if (export.Format.ContentSecurityPolicy is { } policy)
             {
                 response.Headers.ContentSecurityPolicy = policy;

@@ -15,6 +15,9 @@ public static partial class Problems
 {
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>The problem type of a request refused because its ledger's stored rows fail an integrity check.</summary>
+    public const string LedgerIntegrityType = "https://welfareaudit.example/problems/ledger-integrity";
+
     public static IResult From(Exception e, HttpContext context, ILogger logger)
     {
         switch (e)
@@ -36,6 +39,13 @@ public static partial class Problems
                 return Problem(StatusCodes.Status404NotFound, "Not found", n.Message);
             case ConflictException c:
                 return Problem(StatusCodes.Status409Conflict, "Conflict", c.Message);
+            case LedgerIntegrityException l:
+                // Not retryable and not the caller's input: the ledger's rows were changed outside the app.
+                Log.IntegrityFailure(logger, l.LedgerId, l.Problem.Sequence, l.Problem.Kind.ToString());
+                return TypedResults.Problem(
+                    detail: $"Ledger {l.LedgerId} failed an integrity check at sequence {l.Problem.Sequence} ({l.Problem.Kind}); nothing was written. " +
+                        "Its stored rows were changed outside the application: see GET /api/ledger/verify and tell the supervisor.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Ledger integrity failure", type: LedgerIntegrityType);
             case IdempotencyConflictException i:
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", i.Message);
             case PayloadTooLargeException or StorageLimitException:
@@ -73,6 +83,8 @@ public static partial class Problems
 
         [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Export refused: ledger {LedgerId} failed verification at sequence {Sequence} ({Kind})")]
         public static partial void TamperedLedger(ILogger logger, string ledgerId, long sequence, string kind);
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Refused: ledger {LedgerId} failed an integrity check at sequence {Sequence} ({Kind})")]
+        public static partial void IntegrityFailure(ILogger logger, string ledgerId, long sequence, string kind);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unexpected failure while handling a request")]
         public static partial void Unexpected(ILogger logger, Exception exception);

@@ -16,17 +16,14 @@ namespace WelfareAudit.Http;
 public sealed class SearchHandlers(CrisisSearchService searches)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web);
 
     public async Task<IResult> LogSearch(HttpContext context, Caller caller)
     {
         var (draft, bytes) = await RequestBody.ReadAsync<CrisisSearchDraft>(context.Request, context.RequestAborted);
-        var result = await searches.LogAsync(caller, draft, Idempotency(context, caller, bytes), context.RequestAborted);
-        if (result.Replayed)
-        {
-            context.Response.Headers["Idempotent-Replayed"] = "true";
-        }
+        var result = Replayed(context, await searches.LogAsync(caller, draft, Idempotency(context, caller, bytes, nameof(LogSearch), null), context.RequestAborted));
         var id = result.SearchId!.Value;
         return TypedResults.Created($"/api/searches/{id:D}", Appended(id, result));
     }
@@ -39,8 +36,12 @@ public sealed class SearchHandlers(CrisisSearchService searches)
             throw ValidationFailedException.For("therapist", "must be a therapist's object id");
         }
         var status = context.Request.Query["status"].ToString();
-        var items = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
-        return TypedResults.Json(new { items = items.Select(SummaryJson) }, Output);
+        var list = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
+        return TypedResults.Json(new
+        {
+            items = list.Items.Select(SummaryJson),
+            unreadable = list.Unreadable.Select(f => new { ledger = f.LedgerId, sequence = f.Problem.Sequence, kind = f.Problem.Kind.ToString() }),
+        }, Output);
     }
 
     public async Task<IResult> GetSearch(HttpContext context, Caller caller, string id)
@@ -78,7 +79,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<NextSessionDraft>(context.Request, context.RequestAborted);
-        var result = await searches.SetNextSessionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
+        var result = Replayed(context, await searches.SetNextSessionAsync(caller, searchId, draft, Idempotency(context, caller, bytes, nameof(SetNextSession), searchId), context.RequestAborted));
         return TypedResults.Ok(Appended(searchId, result));
     }
 
@@ -86,7 +87,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<DiscussionDraft>(context.Request, context.RequestAborted);
-        var result = await searches.RecordDiscussionAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
+        var result = Replayed(context, await searches.RecordDiscussionAsync(caller, searchId, draft, Idempotency(context, caller, bytes, nameof(RecordDiscussion), searchId), context.RequestAborted));
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
     }
 
@@ -94,7 +95,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     {
         var searchId = ParseId(id);
         var (draft, bytes) = await RequestBody.ReadAsync<AmendmentDraft>(context.Request, context.RequestAborted);
-        var result = await searches.AmendAsync(caller, searchId, draft, Idempotency(context, caller, bytes), context.RequestAborted);
+        var result = Replayed(context, await searches.AmendAsync(caller, searchId, draft, Idempotency(context, caller, bytes, nameof(AmendSearch), searchId), context.RequestAborted));
         return TypedResults.Created($"/api/searches/{searchId:D}", Appended(searchId, result));
     }
 
@@ -133,7 +134,23 @@ public sealed class SearchHandlers(CrisisSearchService searches)
         s.Reference,
     };
 
-    private static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body)
+    /// <summary>Every write answers a replay of its original with <c>Idempotent-Replayed: true</c>.</summary>
+    private static AppendResult Replayed(HttpContext context, AppendResult result)
+    {
+        if (result.Replayed)
+        {
+            context.Response.Headers[IdempotentReplayedHeader] = "true";
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The claim of an idempotent write. Its scope is the caller, the route (its name in the route table,
+    /// not the text of the URL, so a change of case or a trailing slash is the same request) and the
+    /// search the route names (as a parsed id), then the key. Only hashes leave this method; the ledger
+    /// stores the request's hash keyed (see docs/ledger-format.md §2.6).
+    /// </summary>
+    private static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
     {
         var values = context.Request.Headers[IdempotencyHeader];
         if (values.Count == 0)
@@ -145,8 +162,8 @@ public sealed class SearchHandlers(CrisisSearchService searches)
         {
             throw ValidationFailedException.For(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
         }
-        // Keys are scoped to the caller's ledger; only hashes are stored.
-        var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(caller.ObjectId + "\n" + context.Request.Method + " " + context.Request.Path + "\n" + key));
+        var scope = caller.ObjectId + "\n" + route + "\n" + (searchId is { } id ? id.ToString("D") : "") + "\n" + key;
+        var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(scope));
         return new IdempotencyClaim(keyHash, RequestBody.Sha256Hex(body));
     }
 

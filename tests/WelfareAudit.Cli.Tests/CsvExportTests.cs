@@ -51,13 +51,14 @@ public sealed class CsvExportTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("false", a["overdue"]);
         Assert.Equal("2.0", a["hoursToDiscussion"]);
         Assert.Equal(AuditWorld.TherapistA, a["therapist"]);
-        // A client code that a spreadsheet would run as a formula is escaped, not executed.
+        // A client code that a spreadsheet would run as a formula is escaped, not executed; the column
+        // shows the code in force (the world amends it to code + "-X").
         Assert.NotEqual('=', a["client"][0]);
-        Assert.EndsWith("=HYPERLINK(\"x\")", a["client"], StringComparison.Ordinal);
+        Assert.EndsWith("=HYPERLINK(\"x\")-X", a["client"], StringComparison.Ordinal);
         var b = rows.Single(r => r["searchId"] == open.Id.ToString("D"));
         Assert.Equal("awaiting-discussion", b["status"]);
         Assert.Equal("", b["hoursToDiscussion"]);
-        Assert.Equal("CLIENT-OPEN", b["client"]);
+        Assert.Equal("CLIENT-OPEN-X", b["client"]);
     }
 
     [Fact]

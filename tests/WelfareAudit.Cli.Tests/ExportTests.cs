@@ -19,9 +19,10 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
-    public async Task PrepareAsync_LedgerTamperedInStorage_RefusesAndSignsNothing()
+    public async Task PrepareAsync_LedgerTamperedInStorage_RefusedByNameLeftOutOfAllAndSignsNothing()
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-T");
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-TB");
         var table = _world.TableLedger.Table;
         var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
         row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
@@ -29,10 +30,34 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
         var headBefore = await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default);
 
         var e = await Assert.ThrowsAsync<LedgerTamperedException>(() =>
-            _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(), default));
+            _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(AuditWorld.TherapistA), default));
+        var all = await _world.Exports.PrepareAsync(AuditWorld.Supervisor, AuditWorld.Bundle(), default);
 
         Assert.Equal(2, e.Verification.Problem!.Sequence);
+        var excluded = Assert.Single(all.ExcludedLedgers);
+        Assert.Equal((AuditWorld.TherapistA, 2L), (excluded.LedgerId, excluded.Problem.Sequence));
+        Assert.Equal([AuditWorld.TherapistB], all.Ledgers.Select(l => l.LedgerId));
         Assert.Equal(headBefore, await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default));
+    }
+
+    [Fact]
+    public async Task Verify_BundleOfEveryLedgerWithOneTampered_VerifiesAndWarnsOfTheLedgerLeftOut()
+    {
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-X");
+        await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-XB");
+        var table = _world.TableLedger.Table;
+        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
+        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        var bundle = await _world.ExportAsync(AuditWorld.Bundle());
+        var run = await CliRun.RunAsync("verify", bundle, "--public-key", await _world.PublicKeyFileAsync());
+
+        // The signed manifest's "excluded" member is part of the format (docs/ledger-format.md §13): the strict
+        // verifier accepts it, and the board is told which ledger is missing from the bundle and why.
+        Assert.Equal(CliApp.Ok, run.ExitCode);
+        Assert.Contains($"WARNING: the export left out ledger {AuditWorld.TherapistA}: it failed verification in storage at sequence 2 (ModifiedRow).", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"ledger {AuditWorld.TherapistB}:", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -183,4 +183,36 @@ public class AuditApiTests(LocalHostFixture host)
         var head = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(therapist, "head")).Value;
         Assert.Equal(2, head.GetInt64("Seq"));
     }
+    [Fact]
+    public async Task ExportAudit_ClientCodeAmended_CountedUnderTheCodeInForce()
+    {
+        var therapist = NewId();
+        using (var own = host.Client(therapist, Role.Therapist))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await own.PostAsync("api/searches", LocalHostFixture.Json(SearchApiTests.ValidBody("C-INFORCE")))).StatusCode);
+            var typo = await own.PostAsync("api/searches", LocalHostFixture.Json(SearchApiTests.ValidBody("C-TYPO")));
+            var id = (await Json(typo)).GetProperty("id").GetString();
+            var amended = await own.PostAsync($"api/searches/{id}/amendments", LocalHostFixture.Json("""{"field":"clientRef","value":"C-INFORCE","reason":"Wrong client code."}"""));
+            Assert.Equal(HttpStatusCode.Created, amended.StatusCode);
+        }
+        using var client = Supervisor();
+
+        var html = await client.GetStringAsync($"api/audit/export?format=html&therapist={therapist}");
+        using var csv = await client.GetAsync($"api/audit/export?format=csv&therapist={therapist}");
+
+        // One client (pseudonym) with both searches, flagged: more than one search for a client within a year.
+        var perClient = html[html.IndexOf("id=\"per-client\"", StringComparison.Ordinal)..];
+        perClient = perClient[..perClient.IndexOf("</table>", StringComparison.Ordinal)];
+        var row = Assert.Single(System.Text.RegularExpressions.Regex.Matches(perClient, "<tr><td>[^<]*</td><td>(C-[0-9A-F]+)</td><td class=\"n\">([0-9]+)</td>"));
+        Assert.Equal("2", row.Groups[2].Value);
+        Assert.Contains("exceeds", perClient, StringComparison.Ordinal);
+        using var reader = CsvHelper.CsvReader.Create(await csv.Content.ReadAsByteArrayAsync(), new CsvHelper.CsvReaderOptions { HasHeader = true });
+        var column = reader.Headers.ToList().IndexOf("client");
+        var clients = new List<string>();
+        foreach (var csvRow in reader)
+        {
+            clients.Add(csvRow.GetString(column)!);
+        }
+        Assert.Equal(["C-INFORCE", "C-INFORCE"], clients);
+    }
 }

@@ -331,4 +331,79 @@ public class SearchApiTests(LocalHostFixture host)
         Assert.Single(detail.GetProperty("amendments").EnumerateArray());
         Assert.Equal(3, Assert.Single((await Body(await client.GetAsync("api/ledger/verify"))).GetProperty("ledgers").EnumerateArray()).GetProperty("events").GetInt64());
     }
+    [Fact]
+    public async Task EveryWrite_RetriedWithSameIdempotencyKey_AnswersIdempotentReplayed()
+    {
+        using var client = host.Client(NewId(), Role.Therapist);
+        var id = await LogAsync(client);
+        var writes = new (HttpMethod Method, string Path, string Body)[]
+        {
+            (HttpMethod.Post, "api/searches", ValidBody("C-REPLAY")),
+            (HttpMethod.Put, $"api/searches/{id}/next-session", JsonSerializer.Serialize(new { nextSessionAt = DateTimeOffset.UtcNow.AddDays(3) })),
+            (HttpMethod.Post, $"api/searches/{id}/amendments", """{"field":"findings","value":"Corrected.","reason":"Typo."}"""),
+            (HttpMethod.Post, $"api/searches/{id}/discussion", JsonSerializer.Serialize(new { discussedAt = DateTimeOffset.UtcNow })),
+        };
+
+        foreach (var (method, path, body) in writes)
+        {
+            var key = Guid.NewGuid().ToString();
+            var first = await SendAsync(client, method, path, body, key);
+            var retry = await SendAsync(client, method, path, body, key);
+
+            Assert.True(first.IsSuccessStatusCode, $"{method} {path}: {(int)first.StatusCode}");
+            Assert.False(first.Headers.Contains("Idempotent-Replayed"), $"{method} {path}: the original is no replay");
+            Assert.Equal(first.StatusCode, retry.StatusCode);
+            Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
+            Assert.Equal((await Body(first)).GetProperty("sequence").GetInt64(), (await Body(retry)).GetProperty("sequence").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_PathCaseOrTrailingSlashChanged_ReplaysTheOriginal()
+    {
+        using var client = host.Client(NewId(), Role.Therapist);
+        var id = await LogAsync(client);
+        var body = ValidBody("C-SCOPE");
+        var key = Guid.NewGuid().ToString();
+        var discussion = JsonSerializer.Serialize(new { discussedAt = DateTimeOffset.UtcNow });
+        var discussionKey = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(client, HttpMethod.Post, "api/searches", body, key);
+        var upper = await SendAsync(client, HttpMethod.Post, "API/Searches", body, key);
+        var slash = await SendAsync(client, HttpMethod.Post, "api/searches/", body, key);
+        var d1 = await SendAsync(client, HttpMethod.Post, $"api/searches/{id}/discussion", discussion, discussionKey);
+        var d2 = await SendAsync(client, HttpMethod.Post, $"api/searches/{id.ToUpperInvariant()}/Discussion/", discussion, discussionKey);
+
+        var ids = await Task.WhenAll(new[] { first, upper, slash }.Select(async r => (await Body(r)).GetProperty("id").GetString()));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(2, (await Body(await client.GetAsync("api/searches"))).GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.Created, d1.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, d2.StatusCode);
+        Assert.Equal("true", Assert.Single(d2.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal((await Body(d1)).GetProperty("sequence").GetInt64(), (await Body(d2)).GetProperty("sequence").GetInt64());
+    }
+
+    [Fact]
+    public async Task IdempotencyRow_HoldsNoUnkeyedHashOfTheRequest()
+    {
+        var therapist = NewId();
+        using var client = host.Client(therapist, Role.Therapist);
+        var body = ValidBody("C-GUESS-" + Guid.NewGuid().ToString("N")[..8]);
+
+        var response = await SendAsync(client, HttpMethod.Post, "api/searches", body, Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, "WelfareAuditLedger");
+        var row = Assert.Single(await table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == therapist).ToListAsync(), r => r.RowKey.StartsWith("idem-", StringComparison.Ordinal));
+        // What an attacker reading the table would compute for a guessed body: it must match nothing stored.
+        var guess = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.All(row.Where(p => p.Value is string), p => Assert.DoesNotContain(guess, (string)p.Value!, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string body, string key)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = LocalHostFixture.Json(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
 }

@@ -102,7 +102,7 @@ public static class AuditBundleVerifier
         }
 
         public BundleVerification Result(BundleProblem? problem) =>
-            new(problem, _manifest?.GeneratedBy, _manifest?.GeneratedAt, _manifest?.ManifestKeyId, pinned, _chains?.Events ?? 0, _chains?.Ledgers ?? []);
+            new(problem, _manifest?.GeneratedBy, _manifest?.GeneratedAt, _manifest?.ManifestKeyId, pinned, _chains?.Events ?? 0, _chains?.Ledgers ?? [], _manifest?.Excluded);
 
         private static BundleProblemException MarkedIncomplete(BundleLine line)
         {

@@ -132,6 +132,20 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
             json.WriteStringValue(BundleFormat.ClientRef);
         }
         json.WriteEndArray();
+        if (export.ExcludedLedgers.Count > 0)
+        {
+            // Signed with the manifest: the ledgers that failed verification in storage and are not in the bundle.
+            json.WriteStartArray("excluded");
+            foreach (var finding in export.ExcludedLedgers)
+            {
+                json.WriteStartObject();
+                json.WriteString("ledgerId", finding.LedgerId);
+                json.WriteNumber("sequence", finding.Problem.Sequence);
+                json.WriteString("kind", finding.Problem.Kind.ToString());
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteString("manifestKeyId", manifestKeyId);
         json.WriteStartArray("signingKeys");
         foreach (var key in keys)

@@ -20,15 +20,21 @@ public sealed record LedgerExportPart(
     public bool AnchoredOnCheckpoint => FirstSequence > 1;
 }
 
-/// <summary>A prepared export: verified, checkpointed, ready to stream in its <see cref="Format"/>.</summary>
+/// <summary>
+/// A prepared export: verified, checkpointed, ready to stream in its <see cref="Format"/>. <see cref="Excluded"/>
+/// names the ledgers that failed verification and were therefore left out (never signed, never presented as intact).
+/// </summary>
 public sealed record AuditExport(
     string ExportId,
     DateTimeOffset GeneratedAt,
     string GeneratedBy,
     AuditExportRequest Request,
     IReadOnlyList<LedgerExportPart> Ledgers,
-    IAuditExportFormat Format)
+    IAuditExportFormat Format,
+    IReadOnlyList<LedgerFinding>? Excluded = null)
 {
+    public IReadOnlyList<LedgerFinding> ExcludedLedgers => Excluded ?? [];
+
     public long Events => Ledgers.Sum(l => l.Events);
 
     public long InRange => Ledgers.Sum(l => l.InRange);

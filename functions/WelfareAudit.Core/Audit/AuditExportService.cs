@@ -37,19 +37,34 @@ public sealed class AuditExportService(
         var format = formats.Get(request.Format);
 
         IReadOnlyList<string> ledgers = request.Therapist is { } therapist
-            ? (await ledger.GetHeadAsync(therapist, cancellationToken) is null ? throw new NotFoundException("No ledger for this therapist.") : [therapist])
+            ? [therapist]
             : await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
 
         // Every ledger is verified before any is checkpointed: a signature is never put on a broken chain.
+        // A ledger asked for by name that fails is refused; among all ledgers, one that fails is left out
+        // and named in the export (one broken ledger never hides the others).
         var verified = new List<LedgerVerification>(ledgers.Count);
+        var excluded = new List<LedgerFinding>();
         foreach (var id in ledgers)
         {
             var verification = await ledger.VerifyAsync(id, cancellationToken);
-            if (!verification.Ok)
+            if (verification.Ok && verification.Events == 0 && request.Therapist is not null)
+            {
+                // No row at all (a ledger whose head alone was deleted is a finding, not "unknown").
+                throw new NotFoundException("No ledger for this therapist.");
+            }
+            if (verification.Ok)
+            {
+                verified.Add(verification);
+            }
+            else if (request.Therapist is not null)
             {
                 throw new LedgerTamperedException(verification);
             }
-            verified.Add(verification);
+            else
+            {
+                excluded.Add(new LedgerFinding(verification.LedgerId, verification.Problem!));
+            }
         }
 
         var parts = new List<LedgerExportPart>(ledgers.Count);
@@ -59,7 +74,7 @@ public sealed class AuditExportService(
             var checkpoint = await checkpointer.CheckpointAsync(new LedgerHead(v.LedgerId, v.Events, v.HeadHash), caller.ObjectId, cancellationToken);
             parts.Add(new LedgerExportPart(v.LedgerId, first, v.Events, events, inRange, checkpoint, keyIds));
         }
-        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts, format);
+        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts, format, excluded);
     }
 
     /// <summary>Streams the export in its format, then records it in every exported ledger.</summary>

@@ -69,7 +69,8 @@ public sealed class AuditSearchRows(ILedger ledger, AuditReportOptions options)
                 {
                     throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
                 }
-                var client = pseudonyms is null ? logged.Entry.ClientRef : await pseudonyms.OfAsync(logged.Entry.ClientRef, cancellationToken);
+                var clientRef = p.Amendments > 0 ? await ClientRefInForceAsync(p, logged.Entry.ClientRef, cancellationToken) : logged.Entry.ClientRef;
+                var client = pseudonyms is null ? clientRef : await pseudonyms.OfAsync(clientRef, cancellationToken);
                 var overdue = p.State == SearchState.AwaitingDiscussion &&
                     (p.NextSessionAt is { } session ? session < now : now - p.OccurredAt > TimeSpan.FromDays(options.OverdueAfterDays));
                 yield return new AuditSearchRow(SearchStatusText.Reference(p.SearchId), p.SearchId, p.LedgerId, client, pseudonyms is not null,
@@ -77,5 +78,24 @@ public sealed class AuditSearchRows(ILedger ledger, AuditReportOptions options)
                     p.RemindersSent.Count, p.Amendments, overdue, p.LoggedSequence, logged.Entry);
             }
         }
+    }
+
+    /// <summary>
+    /// The client code in force: the one the latest <c>clientRef</c> amendment set, else the logged one.
+    /// Rows, pseudonyms and the rarity counts group by it, so a corrected code counts under the corrected
+    /// client. (The pseudonym re-indexes the code under the current index key, so grouping also holds
+    /// across an index key rotation, which the stored blind index does not.) Read only for amended searches.
+    /// </summary>
+    private async Task<string> ClientRefInForceAsync(SearchProjection p, string logged, CancellationToken ct)
+    {
+        var inForce = logged;
+        await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence + 1, p.LastSequence, ct))
+        {
+            if (e.Event is EntryAmended { Field: "clientRef" } amended && amended.SearchId == p.SearchId)
+            {
+                inForce = amended.Value;
+            }
+        }
+        return inForce;
     }
 }

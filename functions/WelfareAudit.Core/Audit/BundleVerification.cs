@@ -62,7 +62,14 @@ public sealed record BundleVerification(
     string? ManifestKeyId,
     bool KeyPinned,
     long Events,
-    IReadOnlyList<BundleLedgerSummary> Ledgers)
+    IReadOnlyList<BundleLedgerSummary> Ledgers,
+    IReadOnlyList<BundleExcludedLedger>? Excluded = null)
 {
     public bool Ok => Problem is null;
+
+    /// <summary>Ledgers the signed manifest says the export left out because they failed verification in storage.</summary>
+    public IReadOnlyList<BundleExcludedLedger> ExcludedLedgers => Excluded ?? [];
 }
+
+/// <summary>A ledger the export left out (manifest <c>excluded</c>): the first problem verification found in storage.</summary>
+public sealed record BundleExcludedLedger(string LedgerId, long Sequence, string Kind);

@@ -57,7 +57,10 @@ public interface ILedger
 
     IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, CancellationToken cancellationToken);
 
-    /// <summary>The ids of every ledger that has at least one event.</summary>
+    /// <summary>
+    /// The ids of every ledger that has at least one row of any kind (event, head, search, idempotency,
+    /// lease), so that a ledger whose head row was deleted is still found (and then fails verification).
+    /// </summary>
     IAsyncEnumerable<string> ListLedgersAsync(CancellationToken cancellationToken);
 
     /// <summary>Events in sequence order, decrypted, from <paramref name="fromSequence"/> through <paramref name="toSequence"/>.</summary>
@@ -97,6 +100,12 @@ public enum LedgerProblemKind
 
     /// <summary>The head row disagrees with the last event.</summary>
     HeadMismatch,
+
+    /// <summary>
+    /// The ledger has rows (events, search rows, idempotency or lease rows) but no head row: the head was
+    /// deleted. Its ledger is still found and listed, because ledgers are found from any of their rows.
+    /// </summary>
+    MissingHead,
 
     /// <summary>A search's projection row disagrees with the state its events fold to (for example, marked discussed without a discussion).</summary>
     ProjectionMismatch,

@@ -46,6 +46,7 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
         var leased = new List<string>();
         var due = new List<DueReminder>();
         int ledgers = 0, skipped = 0, sent = 0, recorded = 0, failed = 0;
+        LedgerIntegrityException? integrity = null;
         try
         {
             await foreach (var ledgerId in ledger.ListLedgersAsync(cancellationToken))
@@ -83,12 +84,22 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
                 }
                 foreach (var item in group)
                 {
-                    var result = await ledger.AppendAsync(item.Search.LedgerId, Actor, item.Search.SearchId, current =>
-                        current is null || current.State != SearchState.AwaitingDiscussion || current.RemindersSent.Contains(item.Key, StringComparer.Ordinal)
-                            ? null
-                            : new ReminderSent(item.Search.SearchId, item.Kind, item.Key, item.SessionAt, item.Channel),
-                        cancellationToken);
-                    recorded += result is null ? 0 : 1;
+                    try
+                    {
+                        var result = await ledger.AppendAsync(item.Search.LedgerId, Actor, item.Search.SearchId, current =>
+                            current is null || current.State != SearchState.AwaitingDiscussion || current.RemindersSent.Contains(item.Key, StringComparer.Ordinal)
+                                ? null
+                                : new ReminderSent(item.Search.SearchId, item.Kind, item.Key, item.SessionAt, item.Channel),
+                            cancellationToken);
+                        recorded += result is null ? 0 : 1;
+                    }
+                    catch (LedgerIntegrityException e)
+                    {
+                        // The reminder went out; a damaged ledger (head deleted) cannot record it. The other
+                        // ledgers go on, and the run fails at the end so the damage is not a silent success.
+                        integrity ??= e;
+                        Log.NotRecorded(logger, e.LedgerId, e.Problem.Kind.ToString());
+                    }
                 }
             }
         }
@@ -102,7 +113,7 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
 
         var summary = new SweepResult(ledgers, due.Count, sent, recorded, failed, skipped);
         Log.Swept(logger, summary.Ledgers, summary.Due, summary.Sent, summary.Recorded, summary.FailedDigests, summary.SkippedLedgers);
-        return failed > 0 ? throw new ReminderDeliveryException(failed) : summary;
+        return failed > 0 ? throw new ReminderDeliveryException(failed) : integrity is not null ? throw integrity : summary;
     }
 
     private async Task<IReadOnlyList<DueReminder>> DueInAsync(string ledgerId, IReadOnlyCollection<string> channelNames, CancellationToken ct)
@@ -122,6 +133,9 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Reminder delivery over {Channel} failed for {Items} item(s): {ExceptionType}; not recorded, the next sweep retries")]
         public static partial void DeliveryFailed(ILogger logger, string channel, int items, string exceptionType);
+
+        [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "A reminder for ledger {LedgerId} was sent but could not be recorded: the ledger failed an integrity check ({Kind})")]
+        public static partial void NotRecorded(ILogger logger, string ledgerId, string kind);
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "No reminder channel is configured (WelfareAudit:Reminders:Smtp:Host or Webhook:Url): nothing is delivered")]
         public static partial void NoChannel(ILogger logger);

@@ -122,7 +122,12 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         return result!;
     }
 
-    public async Task<IReadOnlyList<SearchSummary>> ListAsync(Caller caller, string? status, string? therapist, CancellationToken cancellationToken)
+    /// <summary>
+    /// The searches of the caller's ledger, or of every ledger for a supervisor. A search whose rows cannot
+    /// be read as the ledger wrote them is left out and named in <see cref="SearchList.Unreadable"/>
+    /// (ledger, sequence, kind): one damaged ledger never hides the others.
+    /// </summary>
+    public async Task<SearchList> ListAsync(Caller caller, string? status, string? therapist, CancellationToken cancellationToken)
     {
         status ??= SearchStatusText.All;
         if (status is not (SearchStatusText.AwaitingDiscussion or SearchStatusText.Discussed or SearchStatusText.Closed or SearchStatusText.All))
@@ -149,17 +154,33 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         }
 
         var items = new List<SearchSummary>();
+        var unreadable = new List<LedgerFinding>();
         foreach (var ledgerId in ledgers)
         {
-            await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+            try
             {
-                if (status == SearchStatusText.All || SearchStatusText.Of(p.State) == status)
+                await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
                 {
-                    items.Add(await SummarizeAsync(p, cancellationToken));
+                    if (status == SearchStatusText.All || SearchStatusText.Of(p.State) == status)
+                    {
+                        try
+                        {
+                            items.Add(await SummarizeAsync(p, cancellationToken));
+                        }
+                        catch (LedgerIntegrityException e)
+                        {
+                            unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
+                        }
+                    }
                 }
             }
+            catch (LedgerIntegrityException e)
+            {
+                // A search row that cannot be read ends this ledger's list; the other ledgers go on.
+                unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
+            }
         }
-        return [.. items.OrderByDescending(s => s.OccurredAt)];
+        return new SearchList([.. items.OrderByDescending(s => s.OccurredAt)], unreadable);
     }
 
     public async Task<SearchDetail> GetAsync(Caller caller, Guid searchId, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using WelfareAudit.Core.Ledger;
+
 namespace WelfareAudit.Core.Searches;
 
 /// <summary>One search in a list: for the therapist's own screen (it carries the client code, decrypted).</summary>
@@ -12,6 +14,12 @@ public sealed record SearchSummary(
     DateTimeOffset? DiscussedAt,
     int RemindersSent,
     string Reference);
+
+/// <summary>
+/// A list of searches, and the ledgers (with the row) whose searches could not be read because their
+/// stored rows fail an integrity check; those are left out of <see cref="Items"/>.
+/// </summary>
+public sealed record SearchList(IReadOnlyList<SearchSummary> Items, IReadOnlyList<LedgerFinding> Unreadable);
 
 public sealed record DiscussionView(DateTimeOffset DiscussedAt, string? Note, string? ClientResponse);
 

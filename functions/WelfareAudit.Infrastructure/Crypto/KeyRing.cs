@@ -35,5 +35,12 @@ public interface IKeyRing
     Task<KeyMaterial> RotateAsync(KeyPurpose purpose, CancellationToken cancellationToken);
 }
 
-/// <summary>Thrown when a key cannot be had (Key Vault unreachable, throttled, or the key id unknown).</summary>
-public sealed class KeyUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>Thrown when a key cannot be had (Key Vault unreachable, throttled, refused, or the key id unknown).</summary>
+public class KeyUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The key store answered, and it holds no key of this purpose with this id (or the id cannot be one of
+/// its ids). Ids come from stored envelopes, so for stored data this means the id was altered (or a key
+/// version was deleted, which the key rules forbid): a finding about the data, not an outage.
+/// </summary>
+public sealed class UnknownKeyIdException(string message, Exception? inner = null) : KeyUnavailableException(message, inner);

@@ -94,7 +94,7 @@ public sealed class KeyVaultKeyRing : IKeyRing
         if (keyId.Length is 0 or > MaxKeyIdLength || !keyId.All(char.IsAsciiLetterOrDigit))
         {
             // Ids come from stored envelopes; one that cannot be a secret version is refused before any vault call.
-            throw new KeyUnavailableException($"'{Printable(keyId)}' is not a Key Vault secret version, so it is no {PurposeName(purpose)} key id.");
+            throw new UnknownKeyIdException($"'{Printable(keyId)}' is not a Key Vault secret version, so it is no {PurposeName(purpose)} key id.");
         }
         var cacheKey = (purpose, keyId);
         var entry = versions.GetOrAdd(cacheKey, k => new Lazy<Task<KeyMaterial>>(() => ReadVersionAsync(k.Purpose, k.Version)));
@@ -197,7 +197,7 @@ public sealed class KeyVaultKeyRing : IKeyRing
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            throw new KeyUnavailableException($"No {PurposeName(purpose)} key with id '{version}' in the vault (secret '{name}').", e);
+            throw new UnknownKeyIdException($"No {PurposeName(purpose)} key with id '{version}' in the vault (secret '{name}').", e);
         }
         catch (Exception e) when (Failure(e, CancellationToken.None) is { } failure)
         {

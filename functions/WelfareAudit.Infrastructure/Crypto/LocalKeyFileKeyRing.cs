@@ -73,7 +73,7 @@ public sealed partial class LocalKeyFileKeyRing : IKeyRing
         {
             return ValueTask.FromResult(key);
         }
-        throw new KeyUnavailableException($"No {PurposeName(purpose)} key with id '{keyId}' in the key file '{path}'.");
+        throw new UnknownKeyIdException($"No {PurposeName(purpose)} key with id '{Printable(keyId)}' in the key file '{path}'.");
     }
 
     public Task<KeyMaterial> RotateAsync(KeyPurpose purpose, CancellationToken cancellationToken)
@@ -285,6 +285,9 @@ public sealed partial class LocalKeyFileKeyRing : IKeyRing
             File.Delete(temp);
         }
     }
+
+    /// <summary>A key id read from a stored envelope may hold anything: only printable ASCII reaches a message.</summary>
+    private static string Printable(string keyId) => new([.. keyId.Take(64).Select(c => c is >= ' ' and < (char)127 ? c : '?')]);
 
     private static string PurposeName(KeyPurpose purpose) => purpose switch
     {

@@ -92,7 +92,7 @@ public sealed class EventSealer(IKeyRing keys)
             FieldEnvelope.Open(key, envelope, FieldEnvelope.AssociatedData(ledgerId, sequence, field, keyId));
             return true;
         }
-        catch (EnvelopeException)
+        catch (Exception e) when (e is EnvelopeException or UnknownKeyIdException)
         {
             return false;
         }

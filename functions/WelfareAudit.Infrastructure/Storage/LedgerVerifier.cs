@@ -79,6 +79,12 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             {
                 return Fail(rowSequence, LedgerProblemKind.ModifiedRow, e.Message);
             }
+            catch (UnknownKeyIdException)
+            {
+                // The key ring answered and holds no such key: the id bytes were altered (an unreachable
+                // key store is KeyUnavailableException instead, which propagates and is answered 503).
+                return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "A ciphertext names a data key the key ring does not hold: its key id was altered.");
+            }
 
             if (LedgerEventCodec.SearchIdOf(sealedEvent.Clear) is { } searchId)
             {
@@ -108,23 +114,28 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             return Fail(headProblem.Sequence, headProblem.Kind, headProblem.Detail);
         }
 
-        await foreach (var stored in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+        await foreach (var stored in ListSearchesOrProblemAsync(ledgerId, cancellationToken))
         {
-            if (!projections.Remove(stored.SearchId, out var folded))
+            if (stored.Problem is { } unreadable)
             {
-                if (stored.LoggedSequence > last)
+                return Fail(unreadable.Sequence, unreadable.Kind, unreadable.Detail);
+            }
+            var row = stored.Projection!;
+            if (!projections.Remove(row.SearchId, out var folded))
+            {
+                if (row.LoggedSequence > last)
                 {
                     continue; // logged while we verified
                 }
-                return Fail(stored.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row exists for which no event was logged.");
+                return Fail(row.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row exists for which no event was logged.");
             }
-            if (stored.LastSequence > last)
+            if (row.LastSequence > last)
             {
                 continue; // changed while we verified: the row is newer than the events we read
             }
-            if (!SameState(folded, stored))
+            if (!SameState(folded, row))
             {
-                return Fail(stored.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row's state differs from what its events say.");
+                return Fail(row.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row's state differs from what its events say.");
             }
         }
         foreach (var missing in projections.Values)
@@ -153,14 +164,19 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
         }
         else if (last == 0)
         {
-            return null;
+            // No head and no event: a ledger never appended to has no row at all; any row left (search,
+            // idempotency, lease) means its events and head were deleted.
+            // (A first append committing during the scan leaves a head behind: read it again before concluding.)
+            return await ledger.HasRowsAsync(ledgerId, ct) && await ledger.GetHeadAsync(ledgerId, ct) is null
+                ? new LedgerProblem(1, LedgerProblemKind.MissingHead, "The ledger has rows but neither a head nor events: they were deleted.")
+                : null;
         }
 
         // Events beyond the head read at the start: appended since, or slipped in past the head.
         var headAfter = await ledger.GetHeadAsync(ledgerId, ct);
         if (headAfter is null)
         {
-            return new LedgerProblem(1, LedgerProblemKind.InsertedRow, "Events exist but the ledger has no head: they were not appended by the ledger.");
+            return new LedgerProblem(1, LedgerProblemKind.MissingHead, "Events exist but the ledger has no head row: it was deleted.");
         }
         if (headAfter.Sequence < last)
         {
@@ -171,6 +187,34 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             return new LedgerProblem(last, LedgerProblemKind.HeadMismatch, "The head's hash differs from the last event's hash.");
         }
         return null;
+    }
+
+    /// <summary>The stored search rows; a row that cannot be read ends the list as a problem instead of an exception.</summary>
+    private async IAsyncEnumerable<(SearchProjection? Projection, LedgerProblem? Problem)> ListSearchesOrProblemAsync(string ledgerId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var rows = ledger.ListSearchesAsync(ledgerId, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            LedgerProblem? problem = null;
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (LedgerIntegrityException e)
+            {
+                problem = e.Problem;
+            }
+            if (problem is not null)
+            {
+                yield return (null, problem);
+                yield break;
+            }
+            yield return (rows.Current, null);
+        }
     }
 
     private static bool SameState(SearchProjection a, SearchProjection b) =>

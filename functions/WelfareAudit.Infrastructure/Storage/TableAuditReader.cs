@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Infrastructure.Crypto;
@@ -19,14 +20,30 @@ public sealed class TableAuditReader(TableLedger ledger, IKeyRing keys) : IAudit
     {
         await foreach (var row in ledger.ReadSealedAsync(ledgerId, fromSequence, toSequence, cancellationToken))
         {
+            yield return await ReadRowAsync(row, open, cancellationToken);
+        }
+    }
+
+    private async Task<AuditEventRecord> ReadRowAsync(TableEntity row, Func<EventHeader, bool> open, CancellationToken ct)
+    {
+        try
+        {
             var e = EventRow.FromEntity(row);
             IReadOnlyDictionary<string, FieldOpening>? opened = null;
             if (e.Commitments.Count > 0 && open(e.Header))
             {
-                var fields = await _sealer.OpenAsync(e, cancellationToken);
+                var fields = await _sealer.OpenAsync(e, ct);
                 opened = fields.ToDictionary(p => p.Key, p => new FieldOpening(p.Value.Value, p.Value.Salt), StringComparer.Ordinal);
             }
-            yield return new AuditEventRecord(e.Header, e.Clear, e.Commitments, opened, e.PrevHash, e.Hash);
+            return new AuditEventRecord(e.Header, e.Clear, e.Commitments, opened, e.PrevHash, e.Hash);
+        }
+        catch (Exception e) when (RowDamage.Is(e))
+        {
+            throw RowDamage.At(row, e);
+        }
+        catch (KeyUnavailableException e)
+        {
+            throw new LedgerUnavailableException("The key store is unavailable.", e);
         }
     }
 }

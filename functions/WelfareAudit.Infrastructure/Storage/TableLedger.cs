@@ -1,260 +1,78 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
+using static WelfareAudit.Infrastructure.Storage.StorageFaultMapper;
 
 namespace WelfareAudit.Infrastructure.Storage;
 
 /// <summary>
 /// The ledger on Azure Table storage: one partition per ledger; event rows keyed by zero-padded
-/// sequence; a head row updated with its ETag; one projection row per search. An append is one
-/// entity-group transaction (event + head + projection): all or nothing, and two writers can never
-/// both extend the same head, so the chain cannot fork. The loser of the race re-reads and retries.
+/// sequence; a head row updated with its ETag; one projection row per search. It composes the parts:
+/// appends (<see cref="TableLedgerAppender"/>: one entity-group transaction per event, so the chain
+/// cannot fork), leases (<see cref="TableLeaseStore"/>), fault mapping (<see cref="StorageFaultMapper"/>);
+/// the reads and verification are here.
 /// </summary>
 public sealed partial class TableLedger : ILedger
 {
-    private readonly TableClient _table;
+    private readonly LedgerTable _rows;
     private readonly EventSealer _sealer;
-    private readonly TimeProvider _time;
     private readonly ILogger<TableLedger> _logger;
-    private readonly ResiliencePipeline _appendPipeline;
     private readonly ResiliencePipeline _readPipeline;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, HeadState> _heads = new(StringComparer.Ordinal);
-    private readonly Lock _tableLock = new();
-    private Task? _tableReady;
+    private readonly TableLedgerAppender _appender;
+    private readonly TableLeaseStore _leases;
 
     public TableLedger(TableClient table, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger<TableLedger> logger)
     {
-        _table = table;
+        _rows = new LedgerTable(table);
         _sealer = new EventSealer(keys);
-        _time = time;
         _logger = logger;
-
-        // Polly only for what the SDK does not do: the ETag race (a 409/412 is not transient to the SDK,
-        // so it never retries it) and one overall deadline. Transient HTTP faults are the SDK's own retry.
-        _appendPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(options.OperationTimeout)
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<LedgerConflictException>(),
-                MaxRetryAttempts = Math.Max(1, options.MaxAppendAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(4),
-                MaxDelay = TimeSpan.FromMilliseconds(200),
-                OnRetry = args =>
-                {
-                    Log.AppendRaceLost(_logger, args.AttemptNumber + 1);
-                    return default;
-                },
-            })
-            .Build();
         _readPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(options.OperationTimeout)
             .Build();
+        _appender = new TableLedgerAppender(_rows, _sealer, keys, time, options, logger);
+        _leases = new TableLeaseStore(_rows, _readPipeline, time);
     }
 
-    public TableClient Table => _table;
+    public TableClient Table => _rows.Client;
 
     public Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, CancellationToken cancellationToken) =>
         AppendAsync(ledgerId, actor, searchId, decide, null, cancellationToken);
 
     public Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
-        AppendCoreAsync(ledgerId, actor, searchId, decide, idempotency, newSearch: false, cancellationToken);
+        _appender.AppendAsync(ledgerId, actor, searchId, decide, idempotency, newSearch: false, cancellationToken);
 
     public async Task<AppendResult> AppendNewSearchAsync(string ledgerId, string actor, SearchLogged logged, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
-        (await AppendCoreAsync(ledgerId, actor, logged.Id,
+        (await _appender.AppendAsync(ledgerId, actor, logged.Id,
             existing => existing is null ? logged : throw new InvalidOperationException("A search with this id exists."),
             idempotency, newSearch: true, cancellationToken))!;
-
-    private async Task<AppendResult?> AppendCoreAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, bool newSearch, CancellationToken cancellationToken)
-    {
-        RowKeys.CheckLedgerId(ledgerId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        await EnsureTableAsync(cancellationToken);
-
-        // Writers in this process take turns per ledger, so they do not fight each other over the ETag;
-        // the ETag still arbitrates between processes (scale-out instances, the timer and HTTP hosts).
-        var gate = _localLocks.GetOrAdd(ledgerId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            var attempt = 0;
-            return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, optimistic: attempt++ == 0, newSearch, ct), cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    /// <summary>
-    /// One attempt. The first attempt is optimistic: it trusts this process's cached head, does not look
-    /// for an idempotency row, and does not read the projection of a brand-new search; the transaction
-    /// checks all three (head ETag, Add of the idempotency and projection rows), so a wrong guess costs a
-    /// failed transaction, after which every later attempt reads everything afresh.
-    /// </summary>
-    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide,
-        IdempotencyClaim? idempotency, bool optimistic, bool newSearch, CancellationToken ct)
-    {
-        // An idempotent retry: the original append and its idempotency row committed together.
-        if (idempotency is not null && !optimistic && await ReplayAsync(ledgerId, idempotency, ct) is { } replay)
-        {
-            return replay;
-        }
-
-        // Head first, then the projection: a projection read after the head can only be newer, and
-        // then the head's ETag check fails and we retry; never the other way round.
-        HeadState? head;
-        if (optimistic && _heads.TryGetValue(ledgerId, out var cached))
-        {
-            head = cached;
-        }
-        else
-        {
-            var headRow = await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
-            head = headRow is null ? null : new HeadState(headRow.GetInt64("Seq") ?? 0, headRow.GetString("Hash"), headRow.ETag);
-        }
-        var projectionRow = searchId is null || (optimistic && newSearch) ? null : await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
-        var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
-
-        LedgerEvent? evt;
-        try
-        {
-            evt = decide(projection);
-        }
-        catch (Exception) when (idempotency is not null && optimistic)
-        {
-            // The decision may refuse because the original of this retried request already changed the
-            // state (e.g. "already discussed"): then answer with the original's result instead.
-            if (await ReplayAsync(ledgerId, idempotency, ct) is { } original)
-            {
-                return original;
-            }
-            throw;
-        }
-        if (evt is null)
-        {
-            return null;
-        }
-        if (evt.SearchId != searchId)
-        {
-            throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
-        }
-
-        var sequence = (head?.Sequence ?? 0) + 1;
-        var prevHash = head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis);
-        var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
-        var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
-
-        var actions = new List<TableTransactionAction>(3)
-        {
-            new(TableTransactionActionType.Add, EventRow.ToEntity(sealedEvent)),
-        };
-        var newHead = new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = sealedEvent.Hash };
-        actions.Add(head is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
-        if (searchId is not null)
-        {
-            var updated = ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt));
-            actions.Add(projectionRow is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, updated)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));
-        }
-        if (idempotency is not null)
-        {
-            var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
-            {
-                ["RequestHash"] = idempotency.RequestHash,
-                ["Seq"] = sequence,
-                ["Hash"] = sealedEvent.Hash,
-                ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
-            };
-            if (evt.SearchId is { } sid)
-            {
-                record["SearchId"] = sid.ToString("D");
-            }
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, record));
-        }
-        TableLimits.Check(actions);
-
-        Response<IReadOnlyList<Response>> committed;
-        try
-        {
-            committed = await _table.SubmitTransactionAsync(actions, ct);
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
-        {
-            _heads.TryRemove(ledgerId, out _);
-            if (idempotency is not null && await ReplayAsync(ledgerId, idempotency, ct) is { } original)
-            {
-                return original;
-            }
-            throw new LedgerConflictException("Another writer extended the ledger first.", e);
-        }
-        var headETag = committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null;
-        if (headETag is { } etag)
-        {
-            _heads[ledgerId] = new HeadState(sequence, sealedEvent.Hash, etag);
-        }
-        else
-        {
-            _heads.TryRemove(ledgerId, out _);
-        }
-        Log.Appended(_logger, ledgerId, sequence, evt.Type);
-        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt, evt.SearchId);
-    }
-
-    private async Task<AppendResult?> ReplayAsync(string ledgerId, IdempotencyClaim idempotency, CancellationToken ct)
-    {
-        if (await GetEntityOrNullAsync(ledgerId, RowKeys.Idempotency(idempotency.KeyHash), ct) is not { } done)
-        {
-            return null;
-        }
-        if (!string.Equals(done.GetString("RequestHash"), idempotency.RequestHash, StringComparison.Ordinal))
-        {
-            throw new IdempotencyConflictException();
-        }
-        return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
-            done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
-    }
-
-    /// <summary>The head as this process last wrote it; its ETag makes a stale copy harmless.</summary>
-    private sealed record HeadState(long Sequence, string Hash, ETag ETag);
 
     public async Task<LedgerHead?> GetHeadAsync(string ledgerId, CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
-        await EnsureTableAsync(cancellationToken);
-        var head = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct), cancellationToken), cancellationToken);
+        await _rows.EnsureTableAsync(cancellationToken);
+        var head = await Guard(() => _readPipeline.ExecuteAsync(async ct => await _rows.GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct), cancellationToken), cancellationToken);
         return head is null ? null : new LedgerHead(ledgerId, head.GetInt64("Seq") ?? 0, head.GetString("Hash"));
     }
 
     public async Task<SearchProjection?> GetSearchAsync(string ledgerId, Guid searchId, CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
-        await EnsureTableAsync(cancellationToken);
-        var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken), cancellationToken);
-        return row is null ? null : ProjectionRow.FromEntity(row);
+        await _rows.EnsureTableAsync(cancellationToken);
+        var row = await Guard(() => _readPipeline.ExecuteAsync(async ct => await _rows.GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId), ct), cancellationToken), cancellationToken);
+        return row is null ? null : ReadProjection(row);
     }
 
     public async Task<SearchProjection?> FindSearchAsync(Guid searchId, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await _rows.EnsureTableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Search(searchId)}");
-        await foreach (var row in QueryAsync(filter, null, cancellationToken))
+        await foreach (var row in _rows.QueryAsync(filter, null, cancellationToken))
         {
-            return ProjectionRow.FromEntity(row);
+            return ReadProjection(row);
         }
         return null;
     }
@@ -262,160 +80,101 @@ public sealed partial class TableLedger : ILedger
     public async IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
-        await EnsureTableAsync(cancellationToken);
+        await _rows.EnsureTableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {RowKeys.SearchPrefix + "~"}");
-        await foreach (var row in QueryAsync(filter, null, cancellationToken))
+        await foreach (var row in _rows.QueryAsync(filter, null, cancellationToken))
         {
-            yield return ProjectionRow.FromEntity(row);
+            yield return ReadProjection(row);
         }
     }
 
+    private static SearchProjection ReadProjection(TableEntity row)
+    {
+        try
+        {
+            return ProjectionRow.FromEntity(row);
+        }
+        catch (Exception e) when (RowDamage.Is(e) || e is ArgumentNullException)
+        {
+            throw RowDamage.AtProjection(row, e);
+        }
+    }
+
+    /// <summary>
+    /// Every partition that holds any row (event, head, search, idempotency or lease row), so deleting one
+    /// row (the head) cannot hide a ledger. A skip scan: one query of one row (keys only) per ledger,
+    /// "the first row whose PartitionKey is greater than the last ledger found", so the cost grows with
+    /// the number of ledgers, not with the number of rows. Partition keys that cannot be ledger ids (never
+    /// written by the app) are skipped and counted in a log event.
+    /// </summary>
     public async IAsyncEnumerable<string> ListLedgersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Head}");
-        await foreach (var row in QueryAsync(filter, ["PartitionKey"], cancellationToken))
+        await _rows.EnsureTableAsync(cancellationToken);
+        var after = "";
+        var skipped = 0;
+        while (true)
         {
-            yield return row.PartitionKey;
+            string? next = null;
+            await foreach (var row in _rows.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey gt {after}"), ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
+            {
+                next = row.PartitionKey;
+                break;
+            }
+            if (next is null)
+            {
+                break;
+            }
+            if (LedgerIds.IsValid(next))
+            {
+                yield return next;
+            }
+            else
+            {
+                skipped++;
+            }
+            after = next;
         }
+        if (skipped > 0)
+        {
+            Log.ForeignPartitions(_logger, skipped);
+        }
+    }
+
+    /// <summary>Whether the ledger's partition holds any row at all (keys only, one row).</summary>
+    internal async Task<bool> HasRowsAsync(string ledgerId, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in _rows.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId}"), ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
+        {
+            return true;
+        }
+        return false;
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var row in ReadSealedAsync(ledgerId, fromSequence, toSequence, cancellationToken))
         {
-            var sealedEvent = EventRow.FromEntity(row);
-            var opened = await _sealer.OpenAsync(sealedEvent, cancellationToken);
-            var sensitive = opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
-            yield return new RecordedEvent(sealedEvent.Header, LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, sensitive), sealedEvent.Hash);
+            yield return await OpenRowAsync(row, cancellationToken);
         }
     }
 
-    /// <summary>The raw event rows in row-key order, every page (a page may be empty yet have a continuation).</summary>
-    public async IAsyncEnumerable<TableEntity> ReadSealedAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        RowKeys.CheckLedgerId(ledgerId);
-        await EnsureTableAsync(cancellationToken);
-        var from = RowKeys.Event(Math.Max(0, fromSequence));
-        var filter = toSequence is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey lt {RowKeys.EventsTo}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey le {RowKeys.Event(toSequence.Value)}");
-        await foreach (var row in QueryAsync(filter, null, cancellationToken))
-        {
-            yield return row;
-        }
-    }
-
-    public async Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        RowKeys.CheckLedgerId(ledgerId);
-        await EnsureTableAsync(cancellationToken);
-        return await Guard(() => _readPipeline.ExecuteAsync(async ct =>
-        {
-            var now = _time.GetUtcNow();
-            var lease = new TableEntity(ledgerId, RowKeys.Lease(name)) { ["Holder"] = holder, ["Until"] = Timestamps.ToText(now + duration) };
-            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
-            try
-            {
-                if (current is null)
-                {
-                    await _table.AddEntityAsync(lease, ct);
-                    return true;
-                }
-                var expired = !Timestamps.TryParse(current.GetString("Until"), out var until) || until <= now;
-                if (!expired && current.GetString("Holder") != holder)
-                {
-                    return false;
-                }
-                await _table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, ct);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                return false;
-            }
-        }, cancellationToken), cancellationToken);
-    }
-
-    public async Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken)
-    {
-        RowKeys.CheckLedgerId(ledgerId);
-        await Guard(() => _readPipeline.ExecuteAsync(async ct =>
-        {
-            var current = await GetEntityOrNullAsync(ledgerId, RowKeys.Lease(name), ct);
-            if (current is not null && current.GetString("Holder") == holder)
-            {
-                try
-                {
-                    await _table.DeleteEntityAsync(ledgerId, RowKeys.Lease(name), current.ETag, ct);
-                }
-                catch (RequestFailedException e) when (e.Status is 404 or 412)
-                {
-                    // Taken over or gone: nothing to give back.
-                }
-            }
-            return true;
-        }, cancellationToken), cancellationToken);
-    }
-
-    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) =>
-        new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
-
-    private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken ct)
-    {
-        string? continuation = null;
-        do
-        {
-            Page<TableEntity> page;
-            try
-            {
-                var pages = _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select, ct).AsPages(continuation, 1000);
-                await using var enumerator = pages.GetAsyncEnumerator(ct);
-                if (!await enumerator.MoveNextAsync())
-                {
-                    yield break;
-                }
-                page = enumerator.Current;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && IsUnavailable(e))
-            {
-                throw Unavailable(e);
-            }
-            foreach (var row in page.Values)
-            {
-                yield return row;
-            }
-            continuation = page.ContinuationToken;
-        }
-        while (!string.IsNullOrEmpty(continuation));
-    }
-
-    private async Task<TableEntity?> GetEntityOrNullAsync(string partitionKey, string rowKey, CancellationToken ct)
-    {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct);
-        return response.HasValue ? response.Value : null;
-    }
-
-    private Task EnsureTableAsync(CancellationToken ct)
-    {
-        Task ready;
-        lock (_tableLock)
-        {
-            // A failed creation is not remembered: the next call tries again.
-            if (_tableReady is null || _tableReady.IsFaulted || _tableReady.IsCanceled)
-            {
-                _tableReady = _table.CreateIfNotExistsAsync(CancellationToken.None);
-            }
-            ready = _tableReady;
-        }
-        return ready.IsCompletedSuccessfully ? Task.CompletedTask : AwaitTableAsync(ready, ct);
-    }
-
-    private static async Task AwaitTableAsync(Task ready, CancellationToken ct)
+    /// <summary>
+    /// Decrypts and decodes one event row. A row that cannot be read as the ledger wrote it (altered
+    /// ciphertext, key id, commitment, type or shape) is a <see cref="LedgerIntegrityException"/> at that
+    /// row, never a crash; a key store that cannot be reached is <see cref="LedgerUnavailableException"/>.
+    /// </summary>
+    private async Task<RecordedEvent> OpenRowAsync(TableEntity row, CancellationToken ct)
     {
         try
         {
-            await ready.WaitAsync(ct);
+            var sealedEvent = EventRow.FromEntity(row);
+            var opened = await _sealer.OpenAsync(sealedEvent, ct);
+            var sensitive = opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
+            return new RecordedEvent(sealedEvent.Header, LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, sensitive), sealedEvent.Hash);
+        }
+        catch (Exception e) when (RowDamage.Is(e))
+        {
+            throw RowDamage.At(row, e);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && IsUnavailable(e))
         {
@@ -423,44 +182,43 @@ public sealed partial class TableLedger : ILedger
         }
     }
 
-    private static async Task<T> Guard<T>(Func<ValueTask<T>> operation, CancellationToken callerToken = default)
+    /// <summary>The raw event rows in row-key order, every page (a page may be empty yet have a continuation).</summary>
+    public async IAsyncEnumerable<TableEntity> ReadSealedAsync(string ledgerId, long fromSequence, long? toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        await _rows.EnsureTableAsync(cancellationToken);
+        var from = RowKeys.Event(Math.Max(0, fromSequence));
+        var filter = toSequence is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey lt {RowKeys.EventsTo}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey ge {from} and RowKey le {RowKeys.Event(toSequence.Value)}");
+        await foreach (var row in _rows.QueryAsync(filter, null, cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    public Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken) =>
+        _leases.TryAcquireLeaseAsync(ledgerId, name, holder, duration, cancellationToken);
+
+    public Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken) =>
+        _leases.ReleaseLeaseAsync(ledgerId, name, holder, cancellationToken);
+
+    public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
     {
         try
         {
-            return await operation();
+            return await new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
         }
-        catch (Exception e) when (!callerToken.IsCancellationRequested && IsUnavailable(e))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnavailable(e))
         {
+            // The key store down while opening envelopes: 503, never a finding about the data.
             throw Unavailable(e);
         }
     }
 
-    private static bool IsUnavailable(Exception e) => e switch
-    {
-        LedgerUnavailableException => false,
-        TimeoutRejectedException => true,
-        // The SDK's network timeout, or our operation deadline cancelling an SDK call (the caller's own
-        // cancellation is excluded by Guard).
-        OperationCanceledException => true,
-        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
-        HttpRequestException => true,
-        System.Net.Sockets.SocketException => true,
-        IOException => true,
-        AggregateException a => a.InnerExceptions.All(IsUnavailable),
-        KeyUnavailableException => true,
-        _ => false,
-    };
-
-    private static LedgerUnavailableException Unavailable(Exception e) => e is KeyUnavailableException
-        ? new LedgerUnavailableException("The key store is unavailable.", e)
-        : new LedgerUnavailableException("Table storage is unavailable.", e);
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Appended sequence {Sequence} ({EventType}) to ledger {LedgerId}")]
-        public static partial void Appended(ILogger logger, string ledgerId, long sequence, string eventType);
-
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Lost the append race; attempt {Attempt}")]
-        public static partial void AppendRaceLost(ILogger logger, int attempt);
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Listing ledgers skipped {Count} partition(s) whose key cannot be a ledger id: rows the application did not write")]
+        public static partial void ForeignPartitions(ILogger logger, int count);
     }
 }

@@ -76,7 +76,7 @@ public class CrisisSearchServiceTests
         Assert.True(retry.Replayed);
         Assert.Equal(first.SearchId, retry.SearchId);
         Assert.Equal(first.Sequence, retry.Sequence);
-        Assert.Single(await Sut.ListAsync(Therapist(), null, null, None));
+        Assert.Single((await Sut.ListAsync(Therapist(), null, null, None)).Items);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class CrisisSearchServiceTests
 
         await Assert.ThrowsAsync<IdempotencyConflictException>(() => Sut.LogAsync(Therapist(), _world.Draft("C-2"), IdempotencyClaims.For("key-hash", "body-2"), None));
 
-        Assert.Single(await Sut.ListAsync(Therapist(), null, null, None));
+        Assert.Single((await Sut.ListAsync(Therapist(), null, null, None)).Items);
     }
 
     [Fact]
@@ -223,10 +223,10 @@ public class CrisisSearchServiceTests
         var b1 = await _world.LogAsync(TherapistB, "C-B1");
         await Sut.RecordDiscussionAsync(Therapist(TherapistA), a1, Discussion(), null, None);
 
-        var own = await Sut.ListAsync(Therapist(TherapistA), null, null, None);
-        var awaiting = await Sut.ListAsync(Therapist(TherapistA), SearchStatusText.AwaitingDiscussion, null, None);
-        var all = await Sut.ListAsync(Supervisor, SearchStatusText.All, null, None);
-        var onlyB = await Sut.ListAsync(Supervisor, null, TherapistB, None);
+        var own = (await Sut.ListAsync(Therapist(TherapistA), null, null, None)).Items;
+        var awaiting = (await Sut.ListAsync(Therapist(TherapistA), SearchStatusText.AwaitingDiscussion, null, None)).Items;
+        var all = (await Sut.ListAsync(Supervisor, SearchStatusText.All, null, None)).Items;
+        var onlyB = (await Sut.ListAsync(Supervisor, null, TherapistB, None)).Items;
 
         Assert.Equal([a2, a1], own.Select(s => s.Id));
         Assert.Equal(["C-A2", "C-A1"], own.Select(s => s.ClientRef));

@@ -286,7 +286,7 @@ public sealed class KeyVaultKeyRingTests
         const string unknown = "0123456789abcdef0123456789abcdef";
 
         // Act
-        var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
+        var error = await Assert.ThrowsAsync<UnknownKeyIdException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
 
         // Assert
         Assert.Contains(unknown, error.Message, StringComparison.Ordinal);
@@ -306,7 +306,7 @@ public sealed class KeyVaultKeyRingTests
         var act = () => ring.GetAsync(KeyPurpose.Data, keyId, CancellationToken.None).AsTask();
 
         // Assert
-        await Assert.ThrowsAsync<KeyUnavailableException>(act);
+        await Assert.ThrowsAsync<UnknownKeyIdException>(act);
         Assert.Equal(0, vault.TotalReads);
     }
 
@@ -345,7 +345,7 @@ public sealed class KeyVaultKeyRingTests
         // Act
         var unavailable = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetCurrentAsync(KeyPurpose.Data, CancellationToken.None).AsTask());
         vault.FailWith = null;
-        var missing = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetAsync(KeyPurpose.Data, version + "ff", CancellationToken.None).AsTask());
+        var missing = await Assert.ThrowsAsync<UnknownKeyIdException>(() => ring.GetAsync(KeyPurpose.Data, version + "ff", CancellationToken.None).AsTask());
 
         // Assert
         Assert.DoesNotContain(value, unavailable.ToString(), StringComparison.Ordinal);

@@ -192,7 +192,7 @@ public sealed partial class LocalKeyFileKeyRingTests : IDisposable
         const string unknown = "00000000000000000000000000000000";
 
         // Act
-        var error = await Assert.ThrowsAsync<KeyUnavailableException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
+        var error = await Assert.ThrowsAsync<UnknownKeyIdException>(() => ring.GetAsync(KeyPurpose.Data, unknown, CancellationToken.None).AsTask());
 
         // Assert
         Assert.Contains(unknown, error.Message, StringComparison.Ordinal);
@@ -211,7 +211,7 @@ public sealed partial class LocalKeyFileKeyRingTests : IDisposable
         var act = () => ring.GetAsync(KeyPurpose.Data, index.KeyId, CancellationToken.None).AsTask();
 
         // Assert
-        await Assert.ThrowsAsync<KeyUnavailableException>(act);
+        await Assert.ThrowsAsync<UnknownKeyIdException>(act);
     }
 
     public static TheoryData<string> CorruptContents => new()

@@ -46,4 +46,29 @@ public class KeyVaultFaultTests(AzuriteFixture azurite)
         Assert.Equal(1, appended.Sequence);
         Assert.True((await ledger.VerifyAsync(Ledger, CancellationToken.None)).Ok);
     }
+    [Fact]
+    public async Task VerifyAsync_EnvelopeNamesAVersionTheVaultLacks_ModifiedRow_ButVaultDown_Unavailable()
+    {
+        var vault = new InMemorySecretClient();
+        vault.AddVersion("welfareaudit-data-key");
+        vault.AddVersion("welfareaudit-index-key");
+        var keys = new KeyVaultKeyRing(vault, new KeyVaultKeyRingOptions(), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var table = azurite.NewTable();
+        var ledger = new TableLedger(table, keys, TimeProvider.System, new LedgerOptions(), NullLogger<TableLedger>.Instance);
+        var markers = new Markers();
+        var logged = new SearchLogged(Guid.NewGuid(), markers.Entry(DateTimeOffset.UtcNow), BlindIndex.Compute(await keys.GetCurrentAsync(KeyPurpose.Index, CancellationToken.None), markers.ClientRef));
+        await ledger.AppendNewSearchAsync(Ledger, "t", logged, null, CancellationToken.None);
+        var row = (await table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Event(1))).Value;
+        var envelope = (byte[])row["S_justification"];
+        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a';
+        row["S_justification"] = envelope;
+        await table.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Replace);
+
+        var tampered = await ledger.VerifyAsync(Ledger, CancellationToken.None);
+        vault.FailWith = 503;
+        var down = await Record.ExceptionAsync(() => ledger.VerifyAsync(Ledger, CancellationToken.None));
+
+        Assert.Equal((1L, LedgerProblemKind.ModifiedRow), (tampered.Problem!.Sequence, tampered.Problem.Kind));
+        Assert.IsType<LedgerUnavailableException>(down);
+    }
 }

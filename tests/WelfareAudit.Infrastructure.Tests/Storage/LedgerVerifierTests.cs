@@ -220,14 +220,46 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task VerifyAsync_HeadDeleted_NamesInsertedRows()
+    public async Task VerifyAsync_HeadDeleted_NamesMissingHead()
     {
         var ledger = await SixEventsAsync();
         await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
 
         var problem = await ProblemAsync(ledger);
 
-        Assert.Equal((1, LedgerProblemKind.InsertedRow), (problem.Sequence, problem.Kind));
+        Assert.Equal((1, LedgerProblemKind.MissingHead), (problem.Sequence, problem.Kind));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_EnvelopeKeyIdByteChanged_NamesModifiedRowInsteadOfThrowing()
+    {
+        var ledger = await SixEventsAsync();
+        await ChangeKeyIdAsync(ledger, 4, "S_note");
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal((4, LedgerProblemKind.ModifiedRow), (problem.Sequence, problem.Kind));
+    }
+
+    [Fact]
+    public async Task ReadAsync_EnvelopeKeyIdByteChanged_LedgerIntegrityAtThatRow()
+    {
+        var ledger = await SixEventsAsync();
+        await ChangeKeyIdAsync(ledger, 4, "S_note");
+
+        var failure = await Assert.ThrowsAsync<LedgerIntegrityException>(async () => await ledger.ReadAsync(Ledger, 1, null, CancellationToken.None).ToListAsync());
+
+        Assert.Equal((Ledger, 4L, LedgerProblemKind.ModifiedRow), (failure.LedgerId, failure.Problem.Sequence, failure.Problem.Kind));
+    }
+
+    /// <summary>Changes one byte of the key id in an envelope: it then names a key the key ring does not hold.</summary>
+    private static async Task ChangeKeyIdAsync(TableLedger ledger, long sequence, string property)
+    {
+        var row = await Row(ledger, sequence);
+        var envelope = (byte[])row[property];
+        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a';
+        row[property] = envelope;
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
     }
 
     [Fact]

@@ -114,7 +114,9 @@ public class TableLedgerTests(AzuriteFixture azurite)
         await ledger.Table.AddEntityAsync(new TableEntity(Ledger, RowKeys.Event(2)) { ["Stray"] = true });
         var logged = await new Markers().LoggedAsync(_keys, TimeProvider.System.GetUtcNow());
 
-        await Assert.ThrowsAsync<LedgerConflictException>(() => Append(ledger, logged));
+        // Not a race (the head never moved): a row the ledger never wrote sits beyond the head.
+        var failure = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, logged));
+        Assert.Equal((2L, LedgerProblemKind.InsertedRow), (failure.Problem.Sequence, failure.Problem.Kind));
 
         Assert.Equal(1, (await ledger.GetHeadAsync(Ledger, CancellationToken.None))!.Sequence);
         Assert.Null(await ledger.GetSearchAsync(Ledger, logged.Id, CancellationToken.None));
@@ -185,5 +187,73 @@ public class TableLedgerTests(AzuriteFixture azurite)
         Assert.Equal(oldKey.KeyId, FieldEnvelope.ReadKeyId((byte[])rows[0]["S_clientRef"]));
         Assert.Equal(newKey.KeyId, FieldEnvelope.ReadKeyId((byte[])rows[2]["S_clientRef"]));
         Assert.True((await ledger.VerifyAsync(Ledger, CancellationToken.None)).Ok);
+    }
+
+    [Fact]
+    public async Task ListLedgersAsync_HeadOrEveryEventDeleted_LedgerStillListedOnce()
+    {
+        var ledger = CreateSut();
+        var now = TimeProvider.System.GetUtcNow();
+        await Append(ledger, await new Markers().LoggedAsync(_keys, now));
+        await Append(ledger, await new Markers().LoggedAsync(_keys, now));
+        await ledger.AppendAsync("practice", "system", null, _ => new KeyRotated("data", "k"), CancellationToken.None);
+        await ledger.AppendAsync("other", "system", null, _ => new KeyRotated("data", "k"), CancellationToken.None);
+        await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
+        await ledger.Table.DeleteEntityAsync("practice", RowKeys.Head);
+        await ledger.Table.DeleteEntityAsync("practice", RowKeys.Event(1));
+        await ledger.Table.AddEntityAsync(new TableEntity("practice", RowKeys.Lease("reminders")) { ["Holder"] = "x" });
+
+        var ledgers = await ledger.ListLedgersAsync(CancellationToken.None).ToListAsync();
+
+        Assert.Equal(new[] { Ledger, "other", "practice" }.Order(StringComparer.Ordinal), ledgers);
+    }
+
+    [Fact]
+    public async Task AppendAsync_HeadDeletedWhileCached_LedgerIntegrityNotAServerError()
+    {
+        var ledger = CreateSut();
+        await Append(ledger, new KeyRotated("data", "k1"));
+        await ledger.Table.DeleteEntityAsync(Ledger, RowKeys.Head);
+
+        var failure = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k2")));
+        var again = await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k3")));
+
+        Assert.Equal(Ledger, failure.LedgerId);
+        Assert.Equal(LedgerProblemKind.MissingHead, again.Problem.Kind);
+        Assert.Single(await ledger.ReadSealedAsync(Ledger, 1, null, CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_PartitionEmptiedWhileCached_LedgerIntegrityAndNoNewChainStarted()
+    {
+        var ledger = CreateSut();
+        await Append(ledger, new KeyRotated("data", "k1"));
+        await Append(ledger, new KeyRotated("data", "k2"));
+        await foreach (var row in ledger.Table.QueryAsync<TableEntity>(e => e.PartitionKey == Ledger))
+        {
+            await ledger.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await Assert.ThrowsAsync<LedgerIntegrityException>(() => Append(ledger, new KeyRotated("data", "k3")));
+
+        Assert.Empty(await ledger.Table.QueryAsync<TableEntity>(e => e.PartitionKey == Ledger).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_IdempotencyRow_StoresAKeyedMacThatStillReplays()
+    {
+        var ledger = CreateSut();
+        var requestHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("{}"u8));
+        var claim = new IdempotencyClaim(new string('a', 64), requestHash);
+
+        var first = await ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim, CancellationToken.None);
+        var replay = await ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim, CancellationToken.None);
+        var row = (await ledger.Table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Idempotency(claim.KeyHash))).Value;
+
+        Assert.True(replay!.Replayed);
+        Assert.Equal(first!.Sequence, replay.Sequence);
+        Assert.All(row.Where(p => p.Value is string), p => Assert.DoesNotContain(requestHash, (string)p.Value!, StringComparison.OrdinalIgnoreCase));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() =>
+            ledger.AppendAsync(Ledger, Actor, null, _ => new KeyRotated("data", "k1"), claim with { RequestHash = new string('0', 64) }, CancellationToken.None));
     }
 }

@@ -18,7 +18,8 @@ internal sealed record BundleManifest(
     string ManifestKeyId,
     IReadOnlyList<(string KeyId, string PublicKeyPem)> SigningKeys,
     IReadOnlyList<BundlePart> Parts,
-    (long Ledgers, long Events, long InRange) Counts)
+    (long Ledgers, long Events, long InRange) Counts,
+    IReadOnlyList<BundleExcludedLedger> Excluded)
 {
     public bool InRange(DateTimeOffset recordedAt) => (From is null || recordedAt >= From) && (Until is null || recordedAt < Until);
 }
@@ -46,7 +47,7 @@ internal static class ManifestStage
         {
             throw at.Malformed($"Unsupported bundle version (this verifier reads version {BundleFormat.Version}).");
         }
-        var m = BundleJsonObject.Of(root, at, "The manifest", Members);
+        var m = BundleJsonObject.Of(root, at, "The manifest", Members, ["excluded"]);
         m.String("exportId");
 
         var keys = new List<(string, string)>();
@@ -80,10 +81,25 @@ internal static class ManifestStage
             parts.Add(new BundlePart(l.String("ledgerId"), l.Integer("firstSequence"), l.Integer("lastSequence"), l.String("anchor"), l.Integer("events"), l.Integer("inRange"),
                 c.Integer("upToSequence"), c.String("headHash"), c.Time("signedAt"), c.String("keyId"), c.String("signature")));
         }
+        // Optional: the ledgers the export left out because they failed verification in storage (never empty when present).
+        var excluded = new List<BundleExcludedLedger>();
+        if (m.Has("excluded"))
+        {
+            var list = m.Array("excluded");
+            if (list.Length == 0)
+            {
+                throw at.Malformed("'excluded' is present but empty.");
+            }
+            foreach (var element in list)
+            {
+                var x = BundleJsonObject.Of(element, at, "An entry of 'excluded'", ["ledgerId", "sequence", "kind"]);
+                excluded.Add(new BundleExcludedLedger(x.String("ledgerId"), x.Integer("sequence"), x.String("kind")));
+            }
+        }
         var range = m.Object("range", ["from", "until"]);
         var counts = m.Object("counts", ["ledgers", "events", "inRange"]);
         return new BundleManifest(line.Text, at, m.Time("generatedAt"), m.String("generatedBy"), range.NullableTime("from"), range.NullableTime("until"),
-            withholdsClientRef, m.String("manifestKeyId"), keys, parts, (counts.Integer("ledgers"), counts.Integer("events"), counts.Integer("inRange")));
+            withholdsClientRef, m.String("manifestKeyId"), keys, parts, (counts.Integer("ledgers"), counts.Integer("events"), counts.Integer("inRange")), excluded);
     }
 
     /// <summary>A ledger's part is consistent: listed once, and its range, count, anchor and checkpoint agree.</summary>

@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
+using WelfareAudit.Infrastructure.Crypto;
+using static WelfareAudit.Infrastructure.Storage.StorageFaultMapper;
+
+namespace WelfareAudit.Infrastructure.Storage;
+
+/// <summary>
+/// Appends to a ledger: one entity-group transaction per event (event + head + projection, and the
+/// idempotency row), guarded by the head's ETag, so two writers can never both extend the same head and
+/// the chain cannot fork. The loser of the race re-reads and retries; a failure that is no race (rows
+/// changed outside the application) stops as a <see cref="LedgerIntegrityException"/>.
+/// </summary>
+internal sealed partial class TableLedgerAppender
+{
+    private readonly LedgerTable _rows;
+    private readonly EventSealer _sealer;
+    private readonly IKeyRing _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _appendPipeline;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HeadState> _heads = new(StringComparer.Ordinal);
+
+    // The highest sequence this process has seen committed per ledger: a head that later reads as absent was deleted.
+    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
+
+    public TableLedgerAppender(LedgerTable rows, EventSealer sealer, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger logger)
+    {
+        _rows = rows;
+        _sealer = sealer;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+
+        // Polly only for what the SDK does not do: the ETag race (a 409/412 is not transient to the SDK,
+        // so it never retries it) and one overall deadline. Transient HTTP faults are the SDK's own retry.
+        _appendPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(options.OperationTimeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<LedgerConflictException>(),
+                MaxRetryAttempts = Math.Max(1, options.MaxAppendAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(4),
+                MaxDelay = TimeSpan.FromMilliseconds(200),
+                OnRetry = args =>
+                {
+                    Log.AppendRaceLost(_logger, args.AttemptNumber + 1);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, bool newSearch, CancellationToken cancellationToken)
+    {
+        RowKeys.CheckLedgerId(ledgerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        await _rows.EnsureTableAsync(cancellationToken);
+
+        // Writers in this process take turns per ledger, so they do not fight each other over the ETag;
+        // the ETag still arbitrates between processes (scale-out instances, the timer and HTTP hosts).
+        var gate = _localLocks.GetOrAdd(ledgerId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var attempts = new Attempts();
+            return await Guard(() => _appendPipeline.ExecuteAsync(
+                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, attempts, newSearch, ct), cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One attempt. The first attempt is optimistic: it trusts this process's cached head, does not look
+    /// for an idempotency row, and does not read the projection of a brand-new search; the transaction
+    /// checks all three (head ETag, Add of the idempotency and projection rows), so a wrong guess costs a
+    /// failed transaction, after which every later attempt reads everything afresh.
+    /// </summary>
+    private async Task<AppendResult?> TryAppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide,
+        IdempotencyClaim? idempotency, Attempts attempts, bool newSearch, CancellationToken ct)
+    {
+        var optimistic = attempts.Count++ == 0;
+        // An idempotent retry: the original append and its idempotency row committed together.
+        if (idempotency is not null && !optimistic && await ReplayAsync(ledgerId, idempotency, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        // Head first, then the projection: a projection read after the head can only be newer, and
+        // then the head's ETag check fails and we retry; never the other way round.
+        HeadState? head;
+        if (optimistic && _heads.TryGetValue(ledgerId, out var cached))
+        {
+            head = cached;
+        }
+        else
+        {
+            head = await ReadHeadStateAsync(ledgerId, ct);
+            if (head is null && _seen.TryGetValue(ledgerId, out var seen))
+            {
+                // This process saw the ledger at `seen`; starting a new chain at 1 would hide the deletion.
+                throw Tampered(ledgerId, new LedgerProblem(seen, LedgerProblemKind.MissingHead, "The ledger's head row is gone although the ledger had events: it was deleted."));
+            }
+            if (attempts.Lost && OccupiedBehindHead(attempts.LostWith, head, attempts.LostAt) is { } problem)
+            {
+                throw Tampered(ledgerId, problem);
+            }
+        }
+        var projectionRow = searchId is null || (optimistic && newSearch) ? null : await _rows.GetEntityOrNullAsync(ledgerId, RowKeys.Search(searchId.Value), ct);
+        var projection = projectionRow is null ? null : ProjectionRow.FromEntity(projectionRow);
+
+        LedgerEvent? evt;
+        try
+        {
+            evt = decide(projection);
+        }
+        catch (Exception) when (idempotency is not null && optimistic)
+        {
+            // The decision may refuse because the original of this retried request already changed the
+            // state (e.g. "already discussed"): then answer with the original's result instead.
+            if (await ReplayAsync(ledgerId, idempotency, ct) is { } original)
+            {
+                return original;
+            }
+            throw;
+        }
+        if (evt is null)
+        {
+            return null;
+        }
+        if (evt.SearchId != searchId)
+        {
+            throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
+        }
+
+        var sequence = (head?.Sequence ?? 0) + 1;
+        var prevHash = head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis);
+        var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
+        var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
+
+        var actions = new List<TableTransactionAction>(3)
+        {
+            new(TableTransactionActionType.Add, EventRow.ToEntity(sealedEvent)),
+        };
+        var newHead = new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = sealedEvent.Hash };
+        actions.Add(head is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
+        if (searchId is not null)
+        {
+            var updated = ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt));
+            actions.Add(projectionRow is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, updated)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));
+        }
+        if (idempotency is not null)
+        {
+            var indexKey = await _keys.GetCurrentAsync(KeyPurpose.Index, ct);
+            var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
+            {
+                ["RequestMac"] = IdempotencyMac.Compute(indexKey, ledgerId, idempotency.RequestHash),
+                ["Seq"] = sequence,
+                ["Hash"] = sealedEvent.Hash,
+                ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
+            };
+            if (evt.SearchId is { } sid)
+            {
+                record["SearchId"] = sid.ToString("D");
+            }
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, record));
+        }
+        TableLimits.Check(actions);
+
+        Response<IReadOnlyList<Response>> committed;
+        try
+        {
+            committed = await _rows.Client.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404)
+        {
+            // The app never deletes a head or a search row; one that was read (or cached) and is gone now was removed.
+            _heads.TryRemove(ledgerId, out _);
+            throw Tampered(ledgerId, new LedgerProblem(sequence, LedgerProblemKind.MissingHead, "A row the append relied on (the head or the search row) was deleted."), e);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        {
+            _heads.TryRemove(ledgerId, out _);
+            if (idempotency is not null && await ReplayAsync(ledgerId, idempotency, ct) is { } original)
+            {
+                return original;
+            }
+            // Settled by the next attempt's fresh head read: a race moved the head, tampering did not.
+            (attempts.Lost, attempts.LostWith, attempts.LostAt) = (true, head, sequence);
+            throw new LedgerConflictException("Another writer extended the ledger first.", e);
+        }
+        _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));
+        var headETag = committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null;
+        if (headETag is { } etag)
+        {
+            _heads[ledgerId] = new HeadState(sequence, sealedEvent.Hash, etag);
+        }
+        else
+        {
+            _heads.TryRemove(ledgerId, out _);
+        }
+        Log.Appended(_logger, ledgerId, sequence, evt.Type);
+        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt, evt.SearchId);
+    }
+
+    private async Task<AppendResult?> ReplayAsync(string ledgerId, IdempotencyClaim idempotency, CancellationToken ct)
+    {
+        if (await _rows.GetEntityOrNullAsync(ledgerId, RowKeys.Idempotency(idempotency.KeyHash), ct) is not { } done)
+        {
+            return null;
+        }
+        if (!await SameRequestAsync(done, ledgerId, idempotency.RequestHash, ct))
+        {
+            throw new IdempotencyConflictException();
+        }
+        return new AppendResult(done.GetInt64("Seq") ?? 0, done.GetString("Hash"), Timestamps.Parse(done.GetString("RecordedAt")),
+            done.GetString("SearchId") is { } sid ? Guid.Parse(sid) : null, Replayed: true);
+    }
+
+    /// <summary>
+    /// Whether an idempotency row records this request: by its keyed MAC, under the index key it names (so a
+    /// retry across an index key rotation still replays); rows written before the MAC hold the plain hash.
+    /// </summary>
+    private async Task<bool> SameRequestAsync(TableEntity done, string ledgerId, string requestHash, CancellationToken ct)
+    {
+        if (done.GetString("RequestMac") is { } mac)
+        {
+            if (IdempotencyMac.KeyIdOf(mac) is not { } keyId)
+            {
+                return false;
+            }
+            KeyMaterial key;
+            try
+            {
+                key = await _keys.GetAsync(KeyPurpose.Index, keyId, ct);
+            }
+            catch (UnknownKeyIdException)
+            {
+                return false;
+            }
+            return IdempotencyMac.Matches(key, mac, ledgerId, requestHash);
+        }
+        return string.Equals(done.GetString("RequestHash"), requestHash, StringComparison.Ordinal);
+    }
+
+    private async Task<HeadState?> ReadHeadStateAsync(string ledgerId, CancellationToken ct)
+    {
+        var headRow = await _rows.GetEntityOrNullAsync(ledgerId, RowKeys.Head, ct);
+        return headRow is null ? null : new HeadState(headRow.GetInt64("Seq") ?? 0, headRow.GetString("Hash"), headRow.ETag);
+    }
+
+    /// <summary>
+    /// After a lost transaction, with the head read afresh: was it a race (the head moved), or is the slot
+    /// after the head taken while the head has not moved? The second is never a race: an event row exists
+    /// that the head does not count (the head was deleted, or a row was slipped in beyond it). Idempotent
+    /// replays were ruled out before. Costs no request: the next attempt reads the head anyway.
+    /// </summary>
+    private static LedgerProblem? OccupiedBehindHead(HeadState? used, HeadState? now, long sequence)
+    {
+        if (now is null && used is null)
+        {
+            return new LedgerProblem(1, LedgerProblemKind.MissingHead, "Events exist but the ledger's head row is missing: it was deleted.");
+        }
+        if (now is null)
+        {
+            return new LedgerProblem(used!.Sequence, LedgerProblemKind.MissingHead, "The ledger's head row was deleted.");
+        }
+        if (used is not null && now.ETag == used.ETag)
+        {
+            return new LedgerProblem(sequence, LedgerProblemKind.InsertedRow, $"Sequence {sequence} is already taken although the head is at {used.Sequence}: a row was inserted beyond the head.");
+        }
+        return null;
+    }
+
+    private LedgerIntegrityException Tampered(string ledgerId, LedgerProblem problem, Exception? inner = null)
+    {
+        Log.SuspectedTampering(_logger, ledgerId, problem.Sequence, problem.Kind.ToString());
+        return new LedgerIntegrityException(ledgerId, problem, inner);
+    }
+
+    /// <summary>What the attempts of one append know: how many ran, and the head and sequence the last lost one used.</summary>
+    private sealed class Attempts
+    {
+        public int Count { get; set; }
+
+        public bool Lost { get; set; }
+
+        public HeadState? LostWith { get; set; }
+
+        public long LostAt { get; set; }
+    }
+
+    /// <summary>The head as this process last wrote it; its ETag makes a stale copy harmless.</summary>
+    private sealed record HeadState(long Sequence, string Hash, ETag ETag);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Appended sequence {Sequence} ({EventType}) to ledger {LedgerId}")]
+        public static partial void Appended(ILogger logger, string ledgerId, long sequence, string eventType);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Lost the append race; attempt {Attempt}")]
+        public static partial void AppendRaceLost(ILogger logger, int attempt);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Suspected tampering: ledger {LedgerId} refused an append at sequence {Sequence} ({Kind}); its rows were changed outside the application")]
+        public static partial void SuspectedTampering(ILogger logger, string ledgerId, long sequence, string kind);
+    }
+}
