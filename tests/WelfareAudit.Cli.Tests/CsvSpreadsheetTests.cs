@@ -68,7 +68,8 @@ public sealed class CsvSpreadsheetTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(Hostile.Length, comma.Count - 1);
         var clientColumn = Array.IndexOf(AuditCsvWriter.Header, "client");
         var shown = comma.Skip(1).Select(r => r[clientColumn].Text).ToList();
-        Assert.Equal(Hostile.Select(h => h.Shown).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+        // The client column shows the code in force: SearchWithFollowUpAsync amends each code to "<code>-X".
+        Assert.Equal(Hostile.Select(h => h.Shown + "-X").Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
         foreach (var (row, cells) in fields.Zip(comma.Skip(1)))
         {
             Assert.Equal(AuditCsvWriter.Header.Select(h => row[h].Replace('\r', '\n')), cells.Select(c => c.Text));

@@ -201,8 +201,14 @@ internal sealed partial class TableLedgerAppender
             {
                 return original;
             }
-            // Settled by the next attempt's fresh head read: a race moved the head, tampering did not.
-            (attempts.Lost, attempts.LostWith, attempts.LostAt) = (true, head, sequence);
+            // Settled by the next attempt's fresh head read: a race moved the head, tampering did not. Only a
+            // failure of the event row's insert (action 0) can mean a row beyond the head; a new search's
+            // projection row that already exists (the optimistic path did not read it) means the id is taken,
+            // which the next attempt's decision refuses. When the service does not say which action failed,
+            // the optimistic new-search attempt is not counted as a lost slot.
+            var failedAt = e.FailedTransactionActionIndex;
+            var eventSlotLost = failedAt is 0 || (failedAt is null && !(optimistic && newSearch));
+            (attempts.Lost, attempts.LostWith, attempts.LostAt) = (eventSlotLost, head, sequence);
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
         }
         _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));

@@ -59,16 +59,20 @@ public class AuditExportServiceTests
     }
 
     [Fact]
-    public async Task PrepareAsync_TamperedLedger_IsRefusedAndNoLedgerIsCheckpointed()
+    public async Task PrepareAsync_TamperedLedger_RefusedByNameLeftOutOfAllAndNothingSignedOnIt()
     {
         await _world.LogAsync(TherapistA);
         await _world.LogAsync(TherapistB);
         _world.Ledger.Tamper(TherapistB, 1, e => e with { Clear = new Dictionary<string, string>(e.Clear) { ["clientIndex"] = "k1:forged" } });
 
-        var refused = await Assert.ThrowsAsync<LedgerTamperedException>(() => _sut.PrepareAsync(Supervisor, Request(AuditFormat.Bundle), None));
+        var refused = await Assert.ThrowsAsync<LedgerTamperedException>(() => _sut.PrepareAsync(Supervisor, Request(AuditFormat.Bundle, TherapistB), None));
+        var all = await _sut.PrepareAsync(Supervisor, Request(AuditFormat.Bundle), None);
 
         Assert.Equal((TherapistB, LedgerProblemKind.ModifiedRow), (refused.Verification.LedgerId, refused.Verification.Problem!.Kind));
-        Assert.Equal(1, (await _world.Ledger.GetHeadAsync(TherapistA, None))!.Sequence);
+        var excluded = Assert.Single(all.ExcludedLedgers);
+        Assert.Equal((TherapistB, LedgerProblemKind.ModifiedRow), (excluded.LedgerId, excluded.Problem.Kind));
+        Assert.Equal([TherapistA], all.Ledgers.Select(l => l.LedgerId));
+        Assert.Equal(1, (await _world.Ledger.GetHeadAsync(TherapistB, None))!.Sequence);
     }
 
     [Fact]
