@@ -18,15 +18,21 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
+    /// <summary>Changes the clear next-session time of therapist A's event 2 in the table, as someone with account access would.</summary>
+    private async Task TamperWithTherapistAsNextSessionAsync()
+    {
+        var table = _world.TableLedger.Table;
+        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
+        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+
     [Fact]
     public async Task PrepareAsync_LedgerTamperedInStorage_RefusedByNameLeftOutOfAllAndSignsNothing()
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-T");
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-TB");
-        var table = _world.TableLedger.Table;
-        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
-        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
-        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        await TamperWithTherapistAsNextSessionAsync();
         var headBefore = await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default);
 
         var e = await Assert.ThrowsAsync<LedgerTamperedException>(() =>
@@ -45,10 +51,7 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-X");
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-XB");
-        var table = _world.TableLedger.Table;
-        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
-        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
-        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        await TamperWithTherapistAsNextSessionAsync();
 
         var bundle = await _world.ExportAsync(AuditWorld.Bundle());
         var run = await CliRun.RunAsync("verify", bundle, "--public-key", await _world.PublicKeyFileAsync());
@@ -65,10 +68,7 @@ public sealed class ExportTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistA, "CLIENT-DT");
         await _world.SearchWithFollowUpAsync(AuditWorld.TherapistB, "CLIENT-DU");
-        var table = _world.TableLedger.Table;
-        var row = (await table.GetEntityAsync<TableEntity>(AuditWorld.TherapistA, RowKeys.Event(2))).Value;
-        row["C_nextSessionAt"] = "2027-01-01T00:00:00.0000000Z";
-        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        await TamperWithTherapistAsNextSessionAsync();
         var tamperedHead = await _world.Ledger.GetHeadAsync(AuditWorld.TherapistA, default);
 
         var e = await Assert.ThrowsAsync<AggregateException>(() => _world.DailyCheckpoint.CheckpointAllAsync(default));
