@@ -7,6 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Registry;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
@@ -66,11 +68,20 @@ public static class InfrastructureRegistration
                 ? new KeyVaultKeyRing(sp.GetRequiredService<SecretClient>(), sp.Settings<KeyVaultKeyRingOptions>(), time)
                 : new LocalKeyFileKeyRing(Path.GetFullPath(keys.LocalKeyFile!), time, sp.GetService<ILogger<LocalKeyFileKeyRing>>());
         });
+        // The append's retry of the ETag race and its deadline, registered once (telemetry from DI's ILoggerFactory).
+        services.AddResiliencePipeline(LedgerAppendPipeline.Key, (builder, context) =>
+        {
+            builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            LedgerAppendPipeline.Configure(builder, context.GetOptions<LedgerOptions>(),
+                context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<TableLedger>());
+        });
+        services.AddPollyResultsAsTypeNames();
         services.TryAddSingleton(sp => new TableLedger(
             sp.GetRequiredService<TableClient>(),
             sp.GetRequiredService<IKeyRing>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.Settings<LedgerOptions>(),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LedgerAppendPipeline.Key),
             sp.GetRequiredService<ILogger<TableLedger>>()));
         services.TryAddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
         services.TryAddSingleton<IClientIndexer, BlindClientIndexer>();

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Telemetry;
 using Polly.Timeout;
 using WelfareAudit.Infrastructure.Configuration;
 
@@ -46,9 +45,7 @@ public static class DeliveryPipeline
                     .AddTimeout(settings.AttemptTimeout);
             });
         }
-        // Polly's telemetry logs each outcome's result: as a type name, never its value (it could carry a
-        // server's reply or a recipient's address).
-        services.Configure<TelemetryOptions>(telemetry => telemetry.ResultFormatter = (_, result) => result?.GetType().Name);
+        services.AddPollyResultsAsTypeNames();
         return services;
     }
 }

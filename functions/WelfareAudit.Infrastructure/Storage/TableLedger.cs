@@ -25,7 +25,14 @@ public sealed partial class TableLedger : ILedger
     private readonly TableLedgerAppender _appender;
     private readonly TableLeaseStore _leases;
 
+    /// <summary>A ledger built without DI (tests, tools): its append pipeline is <see cref="LedgerAppendPipeline.Build"/>.</summary>
     public TableLedger(TableClient table, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger<TableLedger> logger)
+        : this(table, keys, time, options, LedgerAppendPipeline.Build(options, time, logger), logger)
+    {
+    }
+
+    /// <summary>A ledger whose append pipeline is the one registered under <see cref="LedgerAppendPipeline.Key"/>.</summary>
+    public TableLedger(TableClient table, IKeyRing keys, TimeProvider time, LedgerOptions options, ResiliencePipeline appendPipeline, ILogger<TableLedger> logger)
     {
         _rows = new LedgerTable(table);
         _sealer = new EventSealer(keys);
@@ -33,7 +40,7 @@ public sealed partial class TableLedger : ILedger
         _readPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(options.OperationTimeout)
             .Build();
-        _appender = new TableLedgerAppender(_rows, _sealer, keys, time, options, logger);
+        _appender = new TableLedgerAppender(_rows, _sealer, keys, time, appendPipeline, logger);
         _leases = new TableLeaseStore(_rows, _readPipeline, time);
     }
 

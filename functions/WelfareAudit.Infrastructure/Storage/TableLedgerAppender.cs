@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
@@ -31,33 +30,15 @@ internal sealed partial class TableLedgerAppender
     // The highest sequence this process has seen committed per ledger: a head that later reads as absent was deleted.
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
 
-    public TableLedgerAppender(LedgerTable rows, EventSealer sealer, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger logger)
+    public TableLedgerAppender(LedgerTable rows, EventSealer sealer, IKeyRing keys, TimeProvider time, ResiliencePipeline appendPipeline, ILogger logger)
     {
         _rows = rows;
         _sealer = sealer;
         _keys = keys;
         _time = time;
         _logger = logger;
-
-        // Polly only for what the SDK does not do: the ETag race (a 409/412 is not transient to the SDK,
-        // so it never retries it) and one overall deadline. Transient HTTP faults are the SDK's own retry.
-        _appendPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(options.OperationTimeout)
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<LedgerConflictException>(),
-                MaxRetryAttempts = Math.Max(1, options.MaxAppendAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(4),
-                MaxDelay = TimeSpan.FromMilliseconds(200),
-                OnRetry = args =>
-                {
-                    Log.AppendRaceLost(_logger, args.AttemptNumber + 1);
-                    return default;
-                },
-            })
-            .Build();
+        // The ETag race's retry inside one overall deadline: see LedgerAppendPipeline.
+        _appendPipeline = appendPipeline;
     }
 
     public async Task<AppendResult?> AppendAsync(string ledgerId, string actor, Guid? searchId, Func<SearchProjection?, LedgerEvent?> decide, IdempotencyClaim? idempotency, bool newSearch, CancellationToken cancellationToken)
@@ -319,9 +300,6 @@ internal sealed partial class TableLedgerAppender
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Appended sequence {Sequence} ({EventType}) to ledger {LedgerId}")]
         public static partial void Appended(ILogger logger, string ledgerId, long sequence, string eventType);
-
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Lost the append race; attempt {Attempt}")]
-        public static partial void AppendRaceLost(ILogger logger, int attempt);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Suspected tampering: ledger {LedgerId} refused an append at sequence {Sequence} ({Kind}); its rows were changed outside the application")]
         public static partial void SuspectedTampering(ILogger logger, string ledgerId, long sequence, string kind);
