@@ -9,9 +9,9 @@ public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
     public ValidateOptionsResult Validate(string? name, LedgerOptions s)
     {
         var failures = new List<string>();
-        if (s.MaxAppendAttempts is < 1 or > 1000)
+        if (s.MaxAppendAttempts is < 2 or > 1000)
         {
-            failures.Add("WelfareAudit:Storage:MaxAppendAttempts must be between 1 and 1000.");
+            failures.Add("WelfareAudit:Storage:MaxAppendAttempts must be between 2 and 1000 (the first attempt and at least one retry of a lost race).");
         }
         if (s.OperationTimeout <= TimeSpan.Zero || s.OperationTimeout > TimeSpan.FromMinutes(10))
         {
