@@ -57,9 +57,3 @@ public sealed class HttpFunctions(ApiDispatch dispatch)
     public async Task<IActionResult> PhonePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PhonePage)] HttpRequest req, string? asset) =>
         new ResultAction(await dispatch.RunAsync(nameof(PhonePage), req.HttpContext, asset));
 }
-
-/// <summary>Runs a minimal-API <see cref="IResult"/> through the Functions ASP.NET Core integration, which executes action results.</summary>
-internal sealed class ResultAction(IResult result) : IActionResult
-{
-    public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
-}

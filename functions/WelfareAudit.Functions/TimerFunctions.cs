@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Reminders;
+using WelfareAudit.Core.Schedules;
 
 namespace WelfareAudit.Functions;
 

@@ -1,23 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using WelfareAudit.Core.Identity;
 
 namespace WelfareAudit.Http;
-
-/// <summary>Who may call a route. Every route but <see cref="Anonymous"/> ones resolves the caller first.</summary>
-public enum RouteAccess
-{
-    /// <summary>No identity (health, the phone page).</summary>
-    Anonymous,
-
-    /// <summary>Any identified caller, whatever their roles.</summary>
-    AnyCaller,
-
-    Therapist,
-
-    TherapistOrSupervisor,
-
-    Supervisor,
-}
 
 /// <summary>
 /// One HTTP function, declared once in <see cref="Routes.All"/>. The Functions authorization level is always
@@ -32,9 +15,3 @@ public sealed record ApiRoute(string Name, string Method, string Template, Route
         ? Template[(at + 1)..Template.IndexOf('}', at)].TrimStart('*')
         : null;
 }
-
-/// <summary>The handlers, as one object (the hosts resolve it from DI).</summary>
-public sealed record ApiServices(SearchHandlers Searches, AuditHandlers Audit, PhonePage Page);
-
-/// <summary>What a route's handler gets: the request, the resolved caller (null on anonymous routes), the route parameter.</summary>
-public sealed record ApiCall(HttpContext Context, Caller? Caller, string? RouteValue, ApiServices Services);

@@ -11,12 +11,6 @@ using WelfareAudit.Core.Validation;
 
 namespace WelfareAudit.Http;
 
-/// <summary>The request body is over the limit (413).</summary>
-public sealed class PayloadTooLargeException() : Exception($"The request body is larger than {RequestBody.MaxBytes} bytes.");
-
-/// <summary>The request body is not JSON (415).</summary>
-public sealed class UnsupportedMediaTypeException() : Exception("The request body must be application/json.");
-
 /// <summary>Reads a JSON body strictly: size-capped, JSON only, no unknown or duplicate properties, bounded depth.</summary>
 public static class RequestBody
 {

@@ -1,42 +1,9 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Audit;
-
-/// <summary>The names of the bundle format (docs/audit.md). Part of the format: never rename one.</summary>
-public static class BundleFormat
-{
-    public const string Name = "welfare-audit-bundle";
-    public const int Version = 1;
-    public const string Manifest = "manifest";
-    public const string ManifestSignature = "manifestSignature";
-    public const string Event = "event";
-    public const string End = "end";
-    public const string Error = "error";
-    public const string ClientRef = "clientRef";
-}
-
-/// <summary>
-/// Per-export pseudonyms of client codes: <c>C-</c> and 10 hex digits of an HMAC, under a key that exists
-/// only for this export, of the client's blind index. The same client gets the same pseudonym within one
-/// export and an unrelated one in the next; the key is never written anywhere.
-/// </summary>
-public sealed class ClientPseudonyms(IClientIndexer indexer) : IDisposable
-{
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-
-    public async Task<string> OfAsync(string clientRef, CancellationToken cancellationToken)
-    {
-        var index = await indexer.IndexAsync(clientRef, cancellationToken);
-        return "C-" + Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(index)))[..10];
-    }
-
-    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
-}
 
 /// <summary>
 /// Writes the verifiable bundle: JSON lines, one object per line. A manifest line, its signature, every

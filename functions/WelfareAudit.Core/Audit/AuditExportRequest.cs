@@ -5,25 +5,6 @@ using WelfareAudit.Core.Validation;
 namespace WelfareAudit.Core.Audit;
 
 /// <summary>
-/// The names of the built-in export formats, for code that builds a request. What the export accepts is
-/// whatever is registered (<see cref="AuditExportFormats"/>).
-/// </summary>
-public static class AuditFormat
-{
-    /// <summary>JSON lines a board can verify offline with <c>welfare-audit verify</c>.</summary>
-    public const string Bundle = "bundle";
-
-    /// <summary>One row per search, for a spreadsheet.</summary>
-    public const string Csv = "csv";
-
-    /// <summary>A FHIR R4 Bundle of AuditEvent resources.</summary>
-    public const string Fhir = "fhir";
-
-    /// <summary>A printable report for a board.</summary>
-    public const string Html = "html";
-}
-
-/// <summary>
 /// What a supervisor asked to export. The range is half-open on the ledger's record time:
 /// <c>From &lt;= recordedAt &lt; Until</c>. A date without a time means that whole UTC day
 /// (<c>to=2026-11-30</c> includes the 30th); a date-time <c>to</c> is included as given. Both must fall on

@@ -4,44 +4,6 @@ using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Audit;
 
-/// <summary>Thresholds of the readable exports (CSV, HTML), from <c>WelfareAudit:Audit</c>.</summary>
-public sealed class AuditReportOptions
-{
-    /// <summary>A search not yet discussed is overdue once its next session has passed, or, with no session known, after this many days.</summary>
-    public int OverdueAfterDays { get; set; } = 14;
-
-    /// <summary>
-    /// The policy calls these searches "extremely rare": more searches than this for one client within
-    /// 365 days raise the rarity flag.
-    /// </summary>
-    public int RarityMaxPerClientPerYear { get; set; } = 1;
-
-    /// <summary>More searches than this by one therapist within one calendar quarter raise the rarity flag.</summary>
-    public int RarityMaxPerTherapistPerQuarter { get; set; } = 2;
-}
-
-/// <summary>One search, as the readable exports show it: its follow-up, not its raw events.</summary>
-public sealed record AuditSearchRow(
-    string Reference,
-    Guid SearchId,
-    string Therapist,
-    string Client,
-    bool ClientIsPseudonym,
-    RiskLevel RiskLevel,
-    DateTimeOffset OccurredAt,
-    DateTimeOffset LoggedAt,
-    string Status,
-    DateTimeOffset? NextSessionAt,
-    DateTimeOffset? DiscussedAt,
-    int RemindersSent,
-    int Amendments,
-    bool Overdue,
-    long LoggedSequence,
-    CrisisSearchEntry Entry)
-{
-    public TimeSpan? TimeToDiscussion => DiscussedAt is { } d ? d - OccurredAt : null;
-}
-
 /// <summary>
 /// The searches of an export's ledger parts whose logging falls in the range, one at a time: each from
 /// its projection row (state, dates, reminders) and its decrypted <see cref="SearchLogged"/> event.

@@ -4,9 +4,6 @@ using System.Text;
 
 namespace WelfareAudit.Core.Ledger;
 
-/// <summary>The clear header of every event.</summary>
-public sealed record EventHeader(string LedgerId, long Sequence, string Type, DateTimeOffset RecordedAt, string Actor);
-
 /// <summary>
 /// The canonical, versioned byte encoding of an event, the input of the hash chain. It is defined
 /// byte for byte in docs/ledger-format.md so an independent verifier can be written from the document:

@@ -3,9 +3,6 @@ using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Reminders;
 
-/// <summary>One line of a digest: an opaque reference and times, never client data.</summary>
-public sealed record DigestItem(string Reference, string Kind, DateTimeOffset? SessionAt, string? SessionAtLocal);
-
 /// <summary>
 /// What one recipient gets in one sweep on one channel: every due item, digested. It is built from
 /// projections only (ids, times, status), so it cannot carry client codes, justifications or notes.
@@ -59,13 +56,4 @@ public sealed record ReminderDigest(ReminderAudience Audience, string? Therapist
             .ToList();
         return new ReminderDigest(audience, therapistId, items, link);
     }
-}
-
-/// <summary>A way to deliver a digest (email, webhook). Throws when delivery failed, so nothing is recorded.</summary>
-public interface IReminderChannel
-{
-    /// <summary>The channel name recorded in <c>ReminderSent</c> and in reminder keys.</summary>
-    string Name { get; }
-
-    Task SendAsync(ReminderDigest digest, CancellationToken cancellationToken);
 }

@@ -3,20 +3,6 @@ using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Reminders;
 
-/// <summary>Who a reminder is for.</summary>
-public enum ReminderAudience
-{
-    Therapist,
-    Supervisors,
-}
-
-/// <summary>
-/// One reminder that is due for one search on one channel. <see cref="Key"/> names it for good
-/// (kind, the session or day it is about, the channel): once a <c>ReminderSent</c> with that key is in
-/// the ledger, it is never due again.
-/// </summary>
-public sealed record DueReminder(SearchProjection Search, string Kind, string Key, DateTimeOffset? SessionAt, ReminderAudience Audience, string Channel);
-
 /// <summary>
 /// The pure decision: given searches, the time and the policy, which reminders are due. The policy
 /// promises the client the search "will definitely" be discussed at the next meeting, so:

@@ -4,23 +4,6 @@ using WelfareAudit.Core.Searches;
 
 namespace WelfareAudit.Core.Reminders;
 
-public sealed class ReminderOptions
-{
-    public ReminderPolicy Policy { get; set; } = new();
-
-    /// <summary>The phone page, linked from every reminder.</summary>
-    public Uri? PhoneLink { get; set; }
-
-    /// <summary>How long one sweep may hold a ledger's reminder lease.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-/// <summary>What one sweep did (counts only).</summary>
-public sealed record SweepResult(int Ledgers, int Due, int Sent, int Recorded, int FailedDigests, int SkippedLedgers);
-
-/// <summary>Delivery failed for some digests; they were not recorded and the next sweep retries them.</summary>
-public sealed class ReminderDeliveryException(int failed) : Exception($"{failed} reminder digest(s) could not be delivered; the next sweep retries them.");
-
 /// <summary>
 /// The reminder job, run by the timer function and the local host alike. For each ledger with due
 /// reminders it takes the ledger's reminder lease (so duplicate firings and racing instances do not both

@@ -2,19 +2,6 @@ using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Core.Searches;
 
-/// <summary>Where a logged search stands in the follow-up the policy promises.</summary>
-public enum SearchState
-{
-    /// <summary>Logged; the therapist has not yet recorded discussing it with the client.</summary>
-    AwaitingDiscussion,
-
-    /// <summary>Discussed with the client: the promise is kept.</summary>
-    Discussed,
-
-    /// <summary>Closed by an amendment (for example, logged in error): no follow-up.</summary>
-    Closed,
-}
-
 /// <summary>
 /// The current state of one search, derived from its events only. It is stored beside the events for
 /// fast listing, written in the same transaction as the event that changed it, and can always be rebuilt

@@ -74,6 +74,3 @@ public static class RequestOrigin
         return null;
     }
 }
-
-/// <summary>The addresses of the TCP connection, as accepted by the server (see <see cref="RequestOrigin.CaptureSocket"/>).</summary>
-public sealed record SocketEndPoints(IPAddress? Remote, int LocalPort);

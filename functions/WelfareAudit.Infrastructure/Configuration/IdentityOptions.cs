@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace WelfareAudit.Infrastructure.Configuration;
 
 /// <summary><c>WelfareAudit:Identity</c>: how the app authenticates to Azure.</summary>
@@ -15,12 +13,4 @@ public sealed class IdentityOptions
 
     /// <summary>The client id of the user-assigned managed identity.</summary>
     public string? ManagedIdentityClientId { get; set; }
-}
-
-public sealed class IdentityOptionsValidator : IValidateOptions<IdentityOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IdentityOptions options) =>
-        options.Credential is "ManagedIdentity" or "AzureCli"
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("WelfareAudit:Identity:Credential must be ManagedIdentity or AzureCli.");
 }

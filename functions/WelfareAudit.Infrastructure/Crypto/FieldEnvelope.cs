@@ -119,6 +119,3 @@ public static class FieldEnvelope
         }
     }
 }
-
-/// <summary>An envelope that cannot be opened. The message never includes the ciphertext or plaintext.</summary>
-public sealed class EnvelopeException(string message, Exception? inner = null) : Exception(message, inner);

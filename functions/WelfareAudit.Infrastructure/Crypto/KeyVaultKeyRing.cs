@@ -6,15 +6,6 @@ using Azure.Security.KeyVault.Secrets;
 
 namespace WelfareAudit.Infrastructure.Crypto;
 
-public sealed class KeyVaultKeyRingOptions
-{
-    /// <summary>Secrets are named <c>{prefix}-data-key</c>, <c>{prefix}-index-key</c> and <c>{prefix}-signing-key</c>.</summary>
-    public string SecretNamePrefix { get; set; } = "welfareaudit";
-
-    /// <summary>How long "which version is current" is trusted before Key Vault is asked again.</summary>
-    public TimeSpan CurrentKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
-}
-
 /// <summary>
 /// Keys held as Key Vault secrets (Key Vault Keys is not available to us): one secret per purpose whose
 /// value is base64 of 32 random bytes; the key id is the secret version. A version never changes, so each

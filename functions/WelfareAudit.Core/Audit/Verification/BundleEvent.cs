@@ -2,12 +2,6 @@ using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Core.Audit.Verification;
 
-/// <summary>A field disclosed by an event: its value and salt, and the commitment they make.</summary>
-internal sealed record DisclosedField(string Name, string Value, byte[] Commitment);
-
-/// <summary>A field withheld by an event: its commitment, and the pseudonym of a withheld client code.</summary>
-internal sealed record WithheldField(string Name, byte[] Commitment, string? Pseudonym);
-
 /// <summary>An event line, read strictly (docs/ledger-format.md §13): nothing in it is checked against anything else yet.</summary>
 internal sealed record BundleEvent(
     BundleLineContext At,

@@ -2,28 +2,6 @@ using System.Text.Json;
 
 namespace WelfareAudit.Core.Audit.Verification;
 
-/// <summary>One ledger's part as the manifest describes it, with the checkpoint that signs its head.</summary>
-internal sealed record BundlePart(string LedgerId, long First, long Last, string Anchor, long Events, long InRange,
-    long UpTo, string HeadHash, DateTimeOffset SignedAt, string KeyId, string Signature);
-
-/// <summary>The manifest line, read strictly. <see cref="LineText"/> is what its signature covers.</summary>
-internal sealed record BundleManifest(
-    string LineText,
-    BundleLineContext At,
-    DateTimeOffset GeneratedAt,
-    string GeneratedBy,
-    DateTimeOffset? From,
-    DateTimeOffset? Until,
-    bool WithholdsClientRef,
-    string ManifestKeyId,
-    IReadOnlyList<(string KeyId, string PublicKeyPem)> SigningKeys,
-    IReadOnlyList<BundlePart> Parts,
-    (long Ledgers, long Events, long InRange) Counts,
-    IReadOnlyList<BundleExcludedLedger> Excluded)
-{
-    public bool InRange(DateTimeOffset recordedAt) => (From is null || recordedAt >= From) && (Until is null || recordedAt < Until);
-}
-
 /// <summary>
 /// Stage 2, the manifest: reads line 1 strictly (docs/ledger-format.md §13), then, once the keys stage has
 /// authenticated it, checks that its ledgers are consistent (each listed once; range, count, anchor and

@@ -1,4 +1,4 @@
-namespace WelfareAudit.Core.Reminders;
+namespace WelfareAudit.Core.Schedules;
 
 /// <summary>
 /// The timer functions' schedules: app settings holding NCRONTAB expressions (six fields, with seconds),

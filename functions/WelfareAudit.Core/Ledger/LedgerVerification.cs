@@ -1,0 +1,7 @@
+namespace WelfareAudit.Core.Ledger;
+
+/// <summary>The result of verifying one ledger.</summary>
+public sealed record LedgerVerification(string LedgerId, long Events, string HeadHash, LedgerProblem? Problem)
+{
+    public bool Ok => Problem is null;
+}

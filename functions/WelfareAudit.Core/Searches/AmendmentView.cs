@@ -1,0 +1,3 @@
+namespace WelfareAudit.Core.Searches;
+
+public sealed record AmendmentView(string Field, string Value, string Reason, bool ClosesSearch, DateTimeOffset RecordedAt);

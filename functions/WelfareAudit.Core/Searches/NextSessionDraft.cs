@@ -1,0 +1,6 @@
+namespace WelfareAudit.Core.Searches;
+
+public sealed class NextSessionDraft
+{
+    public DateTimeOffset? NextSessionAt { get; set; }
+}

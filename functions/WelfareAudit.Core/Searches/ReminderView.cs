@@ -1,0 +1,3 @@
+namespace WelfareAudit.Core.Searches;
+
+public sealed record ReminderView(string Kind, string Channel, DateTimeOffset SentAt);

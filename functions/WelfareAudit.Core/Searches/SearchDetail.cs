@@ -1,0 +1,10 @@
+namespace WelfareAudit.Core.Searches;
+
+/// <summary>One search in full, decrypted, with its history.</summary>
+public sealed record SearchDetail(
+    SearchSummary Summary,
+    CrisisSearchEntry Entry,
+    DiscussionView? Discussion,
+    IReadOnlyList<AmendmentView> Amendments,
+    IReadOnlyList<ReminderView> Reminders,
+    long LoggedSequence);

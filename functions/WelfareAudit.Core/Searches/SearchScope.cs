@@ -1,0 +1,4 @@
+namespace WelfareAudit.Core.Searches;
+
+/// <summary>What was searched.</summary>
+public sealed record SearchScope(IReadOnlyList<SearchSource> Sources, IReadOnlyList<string> Queries);
