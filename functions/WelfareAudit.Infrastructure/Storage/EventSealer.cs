@@ -98,9 +98,3 @@ public sealed class EventSealer(IKeyRing keys)
         }
     }
 }
-
-/// <summary>A decrypted sensitive value with the salt of its commitment (what an export discloses).</summary>
-public sealed record DisclosedField(string Value, byte[] Salt);
-
-/// <summary>A decrypted value that is not what the chain committed to.</summary>
-public sealed class CommitmentMismatchException(string message) : Exception(message);
