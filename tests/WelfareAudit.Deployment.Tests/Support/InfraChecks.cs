@@ -28,7 +28,7 @@ public static partial class InfraChecks
         ["17d1049b-9a84-46fb-8f53-869881c3d3ab"] = "Storage Account Contributor",
     };
 
-    /// <summary>The settings the app and its reminder timer read (WelfareAuditOptions, issue 4's settings).</summary>
+    /// <summary>The settings the app and its reminder timer read (the options classes under functions/WelfareAudit.Infrastructure/Configuration and the reminder settings).</summary>
     public static readonly string[] SettingsTheAppReads =
     [
         "WelfareAudit__Storage__TableServiceUri",
