@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-if [ ! -x node_modules/.bin/azurite-table ]; then
-  echo "Installing Azurite from package-lock.json (npm ci)..."
+if [ ! -x node_modules/.bin/azurite-table ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "Installing Azurite and axe-core from package-lock.json (npm ci)..."
   npm ci --no-audit --no-fund
 fi
 
