@@ -23,26 +23,27 @@ function fileName(res, format) {
 function bundleCounter() {
   const decoder = new TextDecoder();
   let head = '';
+  let read = false;        // the manifest line has been read
   let total = 0;
   let lines = 0;
   return {
     accept(chunk) {
-      if (!total) {
+      if (!read) {
         head += decoder.decode(chunk, { stream: true });
         const end = head.indexOf('\n');
-        if (end >= 0) {
-          try {
-            const manifest = JSON.parse(head.slice(0, end));
-            total = manifest && manifest.counts && Number.isInteger(manifest.counts.events) ? manifest.counts.events : 0;
-          } catch { total = -1; }
-          lines = head.split('\n').length - 1;
-          head = '';
-        }
+        if (end < 0) { return; }
+        read = true;
+        try {
+          const manifest = JSON.parse(head.slice(0, end));
+          total = manifest && manifest.counts && Number.isInteger(manifest.counts.events) ? manifest.counts.events : 0;
+        } catch { total = 0; }
+        lines = head.split('\n').length - 1;
+        head = '';
         return;
       }
       for (const byte of chunk) { if (byte === 10) { lines++; } }
     },
-    // manifest, its signature, the events, the end line
+    // The manifest, its signature, then the events (then the end line).
     events() { return total > 0 ? Math.max(0, Math.min(total, lines - 2)) : null; },
     total() { return total > 0 ? total : null; },
   };
@@ -57,7 +58,9 @@ export function createExport({ onExported }) {
   const received = $('#sv-export-received');
   const label = $('#sv-export-progress-label');
   const result = $('#sv-export-result');
+  const cancel = $('#sv-export-cancel');
   let controller = null;
+  let completed = false;
 
   function showResult(kind, lines) {
     result.className = `save-result ${kind}`;
@@ -90,12 +93,14 @@ export function createExport({ onExported }) {
     errors.focus();
   }
 
-  function setBusy(busy) {
+  /** While exporting: the progress and Cancel. After a complete export the progress stays, full, without Cancel. */
+  function setBusy(busy, completed) {
     const hadFocus = progress.contains(document.activeElement) || document.activeElement === start;
-    progress.hidden = !busy;
+    progress.hidden = !busy && !completed;
+    cancel.hidden = !busy;
     start.disabled = busy;
     // Keep the keyboard where the action is: on Cancel while exporting, back on Export afterwards.
-    if (hadFocus) { (busy ? $('#sv-export-cancel') : start).focus(); }
+    if (hadFocus) { (busy ? cancel : start).focus(); }
   }
 
   function query() {
@@ -140,6 +145,7 @@ export function createExport({ onExported }) {
     const { format, url } = query();
     controller = new AbortController();
     const signal = controller.signal;
+    completed = false;
     setBusy(true);
     bar.removeAttribute('value');
     bar.removeAttribute('max');
@@ -190,6 +196,7 @@ export function createExport({ onExported }) {
       const lines = [`Exported ${name} (${formatBytes(bytes)}). Your browser saves it as a download.`];
       if (format === 'bundle') { lines.push('A board verifies it offline with the welfare-audit tool and the practice\'s public key, obtained apart from the file.'); }
       if (excluded) { lines.push(`Left out because their ledger failed verification: ${excluded}. See the ledger verification above.`); }
+      completed = true;
       showResult(excluded ? 'queued' : 'ok', lines);
       announce(`Export finished: ${name}.`);
       onExported();
@@ -202,10 +209,10 @@ export function createExport({ onExported }) {
       }
     } finally {
       controller = null;
-      setBusy(false);
+      setBusy(false, completed);
     }
   }
 
   form.addEventListener('submit', run);
-  $('#sv-export-cancel').addEventListener('click', () => { if (controller) { controller.abort(); } });
+  cancel.addEventListener('click', () => { if (controller) { controller.abort(); } });
 }
