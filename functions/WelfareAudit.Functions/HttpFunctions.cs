@@ -49,6 +49,18 @@ public sealed class HttpFunctions(ApiDispatch dispatch)
     public async Task<IActionResult> GetSigningKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditSigningKey)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(GetSigningKey), req.HttpContext));
 
+    [Function(nameof(ListReviews))]
+    public async Task<IActionResult> ListReviews([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Reviews)] HttpRequest req) =>
+        new ResultAction(await dispatch.RunAsync(nameof(ListReviews), req.HttpContext));
+
+    [Function(nameof(ReviewSearch))]
+    public async Task<IActionResult> ReviewSearch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Review)] HttpRequest req, string id) =>
+        new ResultAction(await dispatch.RunAsync(nameof(ReviewSearch), req.HttpContext, id));
+
+    [Function(nameof(GetOversight))]
+    public async Task<IActionResult> GetOversight([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Oversight)] HttpRequest req) =>
+        new ResultAction(await dispatch.RunAsync(nameof(GetOversight), req.HttpContext));
+
     [Function(nameof(Health))]
     public async Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(Health), req.HttpContext));

@@ -18,6 +18,9 @@ public static class Routes
     public const string Health = "api/health";
     public const string AuditExport = "api/audit/export";
     public const string AuditSigningKey = "api/audit/signing-key";
+    public const string Reviews = "api/reviews";
+    public const string Review = "api/searches/{id}/review";
+    public const string Oversight = "api/oversight";
 
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
@@ -33,6 +36,9 @@ public static class Routes
         new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
         new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
         new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
+        new("ListReviews", "GET", Reviews, RouteAccess.Supervisor, null, c => c.Services.Reviews.ListReviews(c.Context, c.Caller!)),
+        new("ReviewSearch", "POST", Review, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Reviews.ReviewSearch(c.Context, c.Caller!, c.RouteValue!)),
+        new("GetOversight", "GET", Oversight, RouteAccess.Supervisor, null, c => c.Services.Reviews.GetOversight(c.Context, c.Caller!)),
         new("Health", "GET", Health, RouteAccess.Anonymous, null, _ => Task.FromResult(SearchHandlers.Health())),
         new("PhonePage", "GET", PhonePage, RouteAccess.Anonymous, null, c => c.Services.Page.Serve(c.Context, c.RouteValue)),
     ];

@@ -71,6 +71,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
             discussion = detail.Discussion,
             amendments = detail.Amendments,
             reminders = detail.Reminders,
+            reviews = detail.Reviews,
             loggedSequence = detail.LoggedSequence,
         }, Output);
     }
@@ -135,7 +136,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     };
 
     /// <summary>Every write answers a replay of its original with <c>Idempotent-Replayed: true</c>.</summary>
-    private static AppendResult Replayed(HttpContext context, AppendResult result)
+    internal static AppendResult Replayed(HttpContext context, AppendResult result)
     {
         if (result.Replayed)
         {
@@ -150,7 +151,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     /// search the route names (as a parsed id), then the key. Only hashes leave this method; the ledger
     /// stores the request's hash keyed (see docs/ledger-format.md §2.6).
     /// </summary>
-    private static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
+    internal static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
     {
         var values = context.Request.Headers[IdempotencyHeader];
         if (values.Count == 0)
@@ -167,6 +168,6 @@ public sealed class SearchHandlers(CrisisSearchService searches)
         return new IdempotencyClaim(keyHash, RequestBody.Sha256Hex(body));
     }
 
-    private static Guid ParseId(string id) =>
+    internal static Guid ParseId(string id) =>
         Guid.TryParseExact(id, "D", out var guid) ? guid : throw new NotFoundException("No such search.");
 }

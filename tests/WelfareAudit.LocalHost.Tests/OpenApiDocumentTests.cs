@@ -309,6 +309,7 @@ public partial class OpenApiDocumentTests
         { "SetNextSession", typeof(NextSessionDraft) },
         { "RecordDiscussion", typeof(DiscussionDraft) },
         { "AmendSearch", typeof(AmendmentDraft) },
+        { "ReviewSearch", typeof(WelfareAudit.Core.Reviews.ReviewDraft) },
     };
 
     [Theory]

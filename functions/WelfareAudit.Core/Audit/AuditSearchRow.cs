@@ -19,7 +19,10 @@ public sealed record AuditSearchRow(
     int Amendments,
     bool Overdue,
     long LoggedSequence,
-    CrisisSearchEntry Entry)
+    CrisisSearchEntry Entry,
+    string? ReviewOutcome = null,
+    DateTimeOffset? ReviewedAt = null,
+    string? Reviewer = null)
 {
     public TimeSpan? TimeToDiscussion => DiscussedAt is { } d ? d - OccurredAt : null;
 }

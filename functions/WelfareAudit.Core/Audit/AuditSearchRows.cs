@@ -22,24 +22,36 @@ public sealed class AuditSearchRows(ILedger ledger, AuditReportOptions options)
                 {
                     continue;
                 }
-                SearchLogged? logged = null;
-                await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, cancellationToken))
-                {
-                    logged = e.Event as SearchLogged;
-                }
-                if (logged is null)
-                {
-                    throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
-                }
-                var clientRef = p.Amendments > 0 ? await ClientRefInForceAsync(p, logged.Entry.ClientRef, cancellationToken) : logged.Entry.ClientRef;
-                var client = pseudonyms is null ? clientRef : await pseudonyms.OfAsync(clientRef, cancellationToken);
-                var overdue = p.State == SearchState.AwaitingDiscussion &&
-                    (p.NextSessionAt is { } session ? session < now : now - p.OccurredAt > TimeSpan.FromDays(options.OverdueAfterDays));
-                yield return new AuditSearchRow(SearchStatusText.Reference(p.SearchId), p.SearchId, p.LedgerId, client, pseudonyms is not null,
-                    logged.Entry.Crisis.RiskLevel, p.OccurredAt, p.LoggedAt, SearchStatusText.Of(p.State), p.NextSessionAt, p.DiscussedAt,
-                    p.RemindersSent.Count, p.Amendments, overdue, p.LoggedSequence, logged.Entry);
+                yield return await RowAsync(p, now, pseudonyms, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Awaiting discussion and late: its next session has passed, or, with no session known, the search is older
+    /// than <see cref="AuditReportOptions.OverdueAfterDays"/>. The exports and the supervisor's oversight share this rule.
+    /// </summary>
+    public bool IsOverdue(SearchProjection p, DateTimeOffset now) =>
+        p.State == SearchState.AwaitingDiscussion &&
+        (p.NextSessionAt is { } session ? session < now : now - p.OccurredAt > TimeSpan.FromDays(options.OverdueAfterDays));
+
+    /// <summary>One search as the readable exports show it, from its projection and its decrypted <see cref="SearchLogged"/>.</summary>
+    public async Task<AuditSearchRow> RowAsync(SearchProjection p, DateTimeOffset now, ClientPseudonyms? pseudonyms, CancellationToken cancellationToken)
+    {
+        SearchLogged? logged = null;
+        await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, cancellationToken))
+        {
+            logged = e.Event as SearchLogged;
+        }
+        if (logged is null)
+        {
+            throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
+        }
+        var clientRef = p.Amendments > 0 ? await ClientRefInForceAsync(p, logged.Entry.ClientRef, cancellationToken) : logged.Entry.ClientRef;
+        var client = pseudonyms is null ? clientRef : await pseudonyms.OfAsync(clientRef, cancellationToken);
+        return new AuditSearchRow(SearchStatusText.Reference(p.SearchId), p.SearchId, p.LedgerId, client, pseudonyms is not null,
+            logged.Entry.Crisis.RiskLevel, p.OccurredAt, p.LoggedAt, SearchStatusText.Of(p.State), p.NextSessionAt, p.DiscussedAt,
+            p.RemindersSent.Count, p.Amendments, IsOverdue(p, now), p.LoggedSequence, logged.Entry, p.ReviewOutcome, p.ReviewedAt, p.Reviewer);
     }
 
     /// <summary>

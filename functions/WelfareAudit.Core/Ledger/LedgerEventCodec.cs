@@ -16,7 +16,7 @@ public static class LedgerEventCodec
                 sensitive.GetValueOrDefault("note"), sensitive.GetValueOrDefault("clientResponse")),
             EventTypes.EntryAmended => new EntryAmended(SearchId(clear), clear["field"], sensitive["value"], sensitive["reason"], clear["closesSearch"] == "true"),
             EventTypes.SupervisorReviewed => new SupervisorReviewed(
-                clear.TryGetValue("searchId", out var s) ? Guid.Parse(s) : null, clear["reviewer"], sensitive.GetValueOrDefault("note")),
+                clear.TryGetValue("searchId", out var s) ? Guid.Parse(s) : null, clear["reviewer"], Outcome(clear["outcome"]), sensitive.GetValueOrDefault("note")),
             EventTypes.Checkpoint => new Checkpoint(Long(clear["upToSequence"]), clear["headHash"], Timestamps.Parse(clear["signedAt"]), clear["signingKeyId"], clear["signature"]),
             EventTypes.AuditExported => new AuditExported(clear["exportedBy"], OptionalTime(clear, "from"), OptionalTime(clear, "to"),
                 clear["format"], Long(clear["count"]), clear.TryGetValue("checkpointSequence", out var c) ? Long(c) : null),
@@ -28,6 +28,8 @@ public static class LedgerEventCodec
     /// <summary>The search id of an event, read from its clear fields only (no decryption needed).</summary>
     public static Guid? SearchIdOf(IReadOnlyDictionary<string, string> clear) =>
         clear.TryGetValue("searchId", out var s) ? Guid.Parse(s) : null;
+
+    private static string Outcome(string text) => ReviewOutcomes.IsValid(text) ? text : throw new FormatException("Unknown review outcome in ledger.");
 
     private static Guid SearchId(IReadOnlyDictionary<string, string> clear) => Guid.Parse(clear["searchId"]);
 

@@ -1,5 +1,6 @@
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Reviews;
 using WelfareAudit.Core.Validation;
 
 namespace WelfareAudit.Core.Searches;
@@ -200,6 +201,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         DiscussionView? discussion = null;
         var amendments = new List<AmendmentView>();
         var reminders = new List<ReminderView>();
+        var reviews = new List<ReviewView>();
         await foreach (var e in ledger.ReadAsync(projection.LedgerId, projection.LoggedSequence, projection.LastSequence, cancellationToken))
         {
             if (e.Event.SearchId != searchId)
@@ -220,13 +222,16 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
                 case ReminderSent r:
                     reminders.Add(new ReminderView(r.Kind, r.Channel, e.Header.RecordedAt));
                     break;
+                case SupervisorReviewed v:
+                    reviews.Add(new ReviewView(v.Outcome, v.Reviewer, e.Header.RecordedAt, v.Note));
+                    break;
             }
         }
         if (logged is null)
         {
             throw new NotFoundException("No such search.");
         }
-        return new SearchDetail(Summary(projection, logged.Entry.ClientRef), logged.Entry, discussion, amendments, reminders, projection.LoggedSequence);
+        return new SearchDetail(Summary(projection, logged.Entry.ClientRef), logged.Entry, discussion, amendments, reminders, projection.LoggedSequence, reviews);
     }
 
     public async Task<IReadOnlyList<LedgerVerification>> VerifyAsync(Caller caller, CancellationToken cancellationToken)

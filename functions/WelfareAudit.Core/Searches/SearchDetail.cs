@@ -1,3 +1,5 @@
+using WelfareAudit.Core.Reviews;
+
 namespace WelfareAudit.Core.Searches;
 
 /// <summary>One search in full, decrypted, with its history.</summary>
@@ -7,4 +9,5 @@ public sealed record SearchDetail(
     DiscussionView? Discussion,
     IReadOnlyList<AmendmentView> Amendments,
     IReadOnlyList<ReminderView> Reminders,
-    long LoggedSequence);
+    long LoggedSequence,
+    IReadOnlyList<ReviewView> Reviews);

@@ -20,8 +20,14 @@ public sealed record SearchProjection(
     DateTimeOffset? DiscussedAt,
     IReadOnlyList<string> RemindersSent,
     int Amendments,
-    DateTimeOffset? LastReminderAt)
+    DateTimeOffset? LastReminderAt,
+    DateTimeOffset? ReviewedAt = null,
+    string? ReviewOutcome = null,
+    string? Reviewer = null)
 {
+    /// <summary>Whether a supervisor has reviewed the search (<c>SupervisorReviewed</c>).</summary>
+    public bool Reviewed => ReviewedAt is not null;
+
     /// <summary>Folds one event into the projection of its search.</summary>
     public static SearchProjection Apply(SearchProjection? current, EventHeader header, LedgerEvent evt)
     {
@@ -51,7 +57,7 @@ public sealed record SearchProjection(
                 Amendments = current.Amendments + 1,
                 State = a.ClosesSearch && current.State == SearchState.AwaitingDiscussion ? SearchState.Closed : current.State,
             },
-            SupervisorReviewed => next,
+            SupervisorReviewed r => next with { ReviewedAt = header.RecordedAt, ReviewOutcome = r.Outcome, Reviewer = r.Reviewer },
             _ => throw new InvalidOperationException("This event type does not belong to a search."),
         };
     }

@@ -11,6 +11,7 @@ using Polly;
 using Polly.Registry;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Reviews;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
@@ -95,6 +96,7 @@ public static class InfrastructureRegistration
         services.TryAddSingleton<DailyCheckpointJob>();
         // Export formats: a new format is one class and one line here.
         services.TryAddSingleton<AuditSearchRows>();
+        services.TryAddSingleton<ReviewService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, BundleExportFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, CsvExportFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, FhirExportFormat>());

@@ -220,7 +220,8 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
     private static bool SameState(SearchProjection a, SearchProjection b) =>
         a.State == b.State && a.LoggedSequence == b.LoggedSequence && a.LastSequence == b.LastSequence && a.OccurredAt == b.OccurredAt &&
         a.NextSessionAt == b.NextSessionAt && a.DiscussedAt == b.DiscussedAt && a.ClientIndex == b.ClientIndex &&
-        a.Amendments == b.Amendments && a.RemindersSent.SequenceEqual(b.RemindersSent, StringComparer.Ordinal);
+        a.Amendments == b.Amendments && a.RemindersSent.SequenceEqual(b.RemindersSent, StringComparer.Ordinal) &&
+        a.ReviewedAt == b.ReviewedAt && a.ReviewOutcome == b.ReviewOutcome && a.Reviewer == b.Reviewer;
 
     /// <summary>Only after a failure: is one of the event's ciphertexts a copy of another row's or field's?</summary>
     private async Task<(long Sequence, string Field)?> FindCiphertextOriginAsync(string ledgerId, SealedEvent broken, CancellationToken ct)

@@ -25,6 +25,12 @@ public static class ProjectionRow
         SetTime(e, "NextSessionAt", p.NextSessionAt);
         SetTime(e, "DiscussedAt", p.DiscussedAt);
         SetTime(e, "LastReminderAt", p.LastReminderAt);
+        SetTime(e, "ReviewedAt", p.ReviewedAt);
+        if (p.ReviewOutcome is not null)
+        {
+            e["ReviewOutcome"] = p.ReviewOutcome;
+            e["Reviewer"] = p.Reviewer;
+        }
         return e;
     }
 
@@ -50,7 +56,10 @@ public static class ProjectionRow
         Time(e, "DiscussedAt"),
         JsonSerializer.Deserialize<List<string>>(e.GetString("RemindersSent") ?? "[]") ?? [],
         e.GetInt32("Amendments") ?? 0,
-        Time(e, "LastReminderAt"));
+        Time(e, "LastReminderAt"),
+        Time(e, "ReviewedAt"),
+        e.GetString("ReviewOutcome"),
+        e.GetString("Reviewer"));
 
     private static DateTimeOffset? Time(TableEntity e, string name) =>
         e.GetString(name) is { } s ? Timestamps.Parse(s) : null;

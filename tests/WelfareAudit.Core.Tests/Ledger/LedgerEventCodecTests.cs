@@ -19,7 +19,8 @@ public class LedgerEventCodecTests
             new ReminderSent(id, "overdue", "overdue@2026-11-26", null, "email"),
             new DiscussedWithClient(id, Now, "Talked it through.", "Relieved"),
             new EntryAmended(id, "findings", "corrected", "typo", false),
-            new SupervisorReviewed(null, "oid-sup", null),
+            new SupervisorReviewed(null, "oid-sup", ReviewOutcomes.Concern, null),
+            new SupervisorReviewed(id, "oid-sup", ReviewOutcomes.FollowUpNeeded, "Ask about the plan at supervision."),
             new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
@@ -52,6 +53,24 @@ public class LedgerEventCodecTests
         {
             Assert.DoesNotContain(secret, clearText, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void ToFields_SupervisorReviewed_OutcomeAndReviewerClearNoteEncrypted()
+    {
+        var fields = new SupervisorReviewed(Guid.NewGuid(), "oid-sup", ReviewOutcomes.Appropriate, "client named here").ToFields();
+
+        Assert.Equal(["outcome", "reviewer", "searchId"], fields.Clear.Keys);
+        Assert.Equal(["note"], fields.Sensitive.Keys);
+        Assert.Equal("appropriate", fields.Clear["outcome"]);
+    }
+
+    [Fact]
+    public void Decode_SupervisorReviewedWithUnknownOutcome_IsAFormatError()
+    {
+        var fields = new SupervisorReviewed(Guid.NewGuid(), "oid-sup", "fine-by-me", null).ToFields();
+
+        Assert.Throws<FormatException>(() => LedgerEventCodec.Decode(EventTypes.SupervisorReviewed, fields.Clear, fields.Sensitive));
     }
 
     [Fact]

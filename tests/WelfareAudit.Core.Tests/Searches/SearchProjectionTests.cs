@@ -47,6 +47,20 @@ public class SearchProjectionTests
     }
 
     [Fact]
+    public void Apply_SupervisorReviewed_MarksReviewedAndKeepsTheFollowUpState()
+    {
+        var p = Logged();
+
+        p = SearchProjection.Apply(p, H(2, EventTypes.SupervisorReviewed), new SupervisorReviewed(Id, "oid-sup", ReviewOutcomes.Concern, "note"));
+
+        Assert.True(p.Reviewed);
+        Assert.Equal((Now.AddMinutes(2), "concern", "oid-sup"), (p.ReviewedAt!.Value, p.ReviewOutcome, p.Reviewer));
+        Assert.Equal(SearchState.AwaitingDiscussion, p.State);
+        Assert.Equal(2, p.LastSequence);
+        Assert.False(Logged().Reviewed);
+    }
+
+    [Fact]
     public void Apply_ClosingAmendment_ClosesAnAwaitingSearch()
     {
         var p = SearchProjection.Apply(Logged(), H(2, EventTypes.EntryAmended), new EntryAmended(Id, "status", "closed", "logged in error", true));

@@ -40,7 +40,7 @@ public class InfrastructureRegistrationTests(AzuriteFixture azurite)
         });
 
         var ledger = provider.GetRequiredService<ILedger>();
-        await ledger.AppendAsync("practice", "system", null, _ => new SupervisorReviewed(null, "sup", "an encrypted note"), CancellationToken.None);
+        await ledger.AppendAsync("practice", "system", null, _ => new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "an encrypted note"), CancellationToken.None);
 
         Assert.True((await ledger.VerifyAsync("practice", CancellationToken.None)).Ok);
         Assert.IsType<LocalKeyFileKeyRing>(provider.GetRequiredService<IKeyRing>());

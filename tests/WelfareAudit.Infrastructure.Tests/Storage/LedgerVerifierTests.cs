@@ -29,7 +29,7 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
             new ReminderSent(logged.Id, "sessionMorning", "m@1", now.AddDays(1), "email"),
             new DiscussedWithClient(logged.Id, now, "talked", "ok"),
             new EntryAmended(logged.Id, "findings", "none", "typo", false),
-            new SupervisorReviewed(logged.Id, "sup", "fine"),
+            new SupervisorReviewed(logged.Id, "sup", ReviewOutcomes.Concern, "fine"),
         ];
         foreach (var evt in events)
         {
@@ -329,7 +329,7 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
             var n = 0;
             while (!stop.IsCancellationRequested && n < 200)
             {
-                await ledger.AppendAsync(Ledger, "actor", null, _ => new SupervisorReviewed(null, "sup", "n" + n), CancellationToken.None);
+                await ledger.AppendAsync(Ledger, "actor", null, _ => new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "n" + n), CancellationToken.None);
                 n++;
             }
             return n;

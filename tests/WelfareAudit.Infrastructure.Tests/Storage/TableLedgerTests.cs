@@ -149,7 +149,7 @@ public class TableLedgerTests(AzuriteFixture azurite)
                     {
                         throw new TimeoutException("The four hosts did not all reach their first decision.");
                     }
-                    return new SupervisorReviewed(null, "w" + writer, "n" + i);
+                    return new SupervisorReviewed(null, "w" + writer, ReviewOutcomes.Concern, "n" + i);
                 }, CancellationToken.None);
                 sequences.Add(r!.Sequence);
             }

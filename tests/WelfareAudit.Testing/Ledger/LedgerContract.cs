@@ -267,7 +267,7 @@ public abstract class LedgerContract
             var mine = new List<AppendResult>();
             for (var i = 0; i < 5; i++)
             {
-                mine.Add((await hosts[writer % hosts.Count].AppendAsync(LedgerA, Actor, null, _ => new SupervisorReviewed(null, "w" + writer, "n" + i), CancellationToken.None))!);
+                mine.Add((await hosts[writer % hosts.Count].AppendAsync(LedgerA, Actor, null, _ => new SupervisorReviewed(null, "w" + writer, ReviewOutcomes.Concern, "n" + i), CancellationToken.None))!);
             }
             return mine;
         }));

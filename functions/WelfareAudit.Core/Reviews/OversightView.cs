@@ -1,0 +1,9 @@
+namespace WelfareAudit.Core.Reviews;
+
+/// <summary>What the supervisor's page shows at a glance: overdue searches, escalations, rarity, the review backlog.</summary>
+public sealed record OversightView(
+    DateTimeOffset AsOf,
+    IReadOnlyList<OverdueSearch> Overdue,
+    IReadOnlyList<EscalationSent> Escalations,
+    RarityView Rarity,
+    int AwaitingReview);
