@@ -63,7 +63,7 @@ public sealed partial class SupervisorPageTests
         await Expect(twice.GetByTestId("sv-flag")).ToHaveTextAsync("Over the limit");
         await Expect(clientRows.Filter(new LocatorFilterOptions { HasText = "searches 1" }).GetByTestId("sv-flag")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("sv-rarity")).Not.ToContainTextAsync(overdue.ClientRef);   // pseudonyms only
-        await Expect(page.GetByTestId("sv-rarity-rule")).ToContainTextAsync("in the last 12 months");
+        await Expect(page.GetByTestId("sv-rarity-rule")).ToContainTextAsync("by one therapist in a calendar quarter");
 
         // The queue's overdue filter finds them too, flagged.
         await page.GetByTestId("sv-filter-overdue").CheckAsync();

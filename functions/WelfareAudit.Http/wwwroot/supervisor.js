@@ -66,10 +66,10 @@ function renderOversight(data) {
   // Overdue: how long after the session, counted on the server's clock (asOf), not the browser's.
   $('#sv-overdue-status').textContent = overdue.length ? `${plural(overdue.length, 'search', 'searches')} overdue.` : 'Nothing is overdue.';
   $('#sv-overdue-list').replaceChildren(...overdue.map(o => {
-    const days = daysBetween(o.nextSessionAt, data.asOf);
+    const days = o.nextSessionAt ? daysBetween(o.nextSessionAt, data.asOf) : 0;
     return row(o.reference, [
       ['Therapist', o.therapist, true],
-      ['session', `${formatTime(o.nextSessionAt)} (${days < 1 ? 'less than a day' : plural(days, 'day', 'days')} ago)`],
+      ['session', o.nextSessionAt ? `${formatTime(o.nextSessionAt)} (${days < 1 ? 'less than a day' : plural(days, 'day', 'days')} ago)` : 'never set'],
       ['reminders', String(o.remindersSent || 0)],
     ], [flag('Overdue', 'warn'), ...(o.escalated ? [flag('Escalated', 'warn')] : [])], 'sv-overdue-item');
   }));
@@ -81,8 +81,9 @@ function renderOversight(data) {
   ], [], 'sv-escalation-item')));
 
   $('#sv-rarity-rule').textContent =
-    `Searching for a client is meant to be extremely rare. Flagged: more than ${rarity.perTherapistThreshold ?? '?'} ` +
-    `searches by one therapist, or more than ${rarity.perClientThreshold ?? '?'} for one client, in the last 12 months.`;
+    `Searching for a client is meant to be extremely rare. Flagged: more than ${rarity.perClientThreshold ?? '?'} ` +
+    `searches for one client within 365 days, or more than ${rarity.perTherapistThreshold ?? '?'} by one therapist in a calendar quarter. ` +
+    'Counted over the last 12 months.';
   const overFirst = (a, b) => Number(Boolean(b.over)) - Number(Boolean(a.over));
   $('#sv-rarity-therapists').replaceChildren(...(perTherapist.length ? [...perTherapist].sort(overFirst).map(t => row(t.therapist,
     [['searches', String(t.searches)]], t.over ? [flag('Over the limit', 'warn')] : [], 'sv-rarity-therapist')) : [el('li', 'No searches in the last 12 months.', { class: 'hint' })]));
