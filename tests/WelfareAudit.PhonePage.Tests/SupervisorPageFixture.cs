@@ -122,7 +122,7 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
         {
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            DeviceScaleFactor = 2,
+            DeviceScaleFactor = 1,          // the screenshots in docs/images stay small
             IsMobile = width < 600,
             HasTouch = width < 600,
             Locale = "en-GB",

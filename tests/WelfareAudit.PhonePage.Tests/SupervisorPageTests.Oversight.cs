@@ -71,6 +71,7 @@ public sealed partial class SupervisorPageTests
         await Expect(page.GetByTestId("sv-item")).ToHaveCountAsync(3);
         await Expect(Item(page, overdue).GetByTestId("sv-flag")).ToHaveTextAsync(["Discussion overdue", "Escalated"]);
 
+        await ScreenshotAsync(page, "supervisor-summary.png", page.Locator("#supervisor-start > .card").First);
         await ScreenshotAsync(page, "supervisor-overview.png", page.GetByTestId("sv-overdue"));
         await ScreenshotAsync(page, "supervisor-rarity.png", page.GetByTestId("sv-rarity"));
     }
@@ -134,7 +135,7 @@ public sealed partial class SupervisorPageTests
         Assert.True(overflow <= 0, $"the page is {overflow} px wider than the screen at {textPercent} % text");
         if (textPercent == 200)
         {
-            await ScreenshotAsync(page, "supervisor-200-percent-text.png", page.GetByTestId("sv-queue"));
+            await ScreenshotAsync(page, "supervisor-200-percent-text.png", page.GetByTestId("sv-queue"), docs: false);
         }
         Assert.Empty(problems);
     }

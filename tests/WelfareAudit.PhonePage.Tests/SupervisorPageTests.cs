@@ -95,25 +95,30 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
     private static ILocator Item(IPage page, Logged search) =>
         page.Locator($"[data-testid=sv-item][data-reference='{search.Reference}']");
 
-    private async Task ScreenshotAsync(IPage page, string name, ILocator? part = null)
+    /// <summary>
+    /// A screenshot of a part of the page (by default at most 1,400 px of it: the lists span the whole practice) into the
+    /// test output's artifacts/, and into docs/images when <see cref="DocsImagesVariable"/> is 1 and it is for the docs.
+    /// </summary>
+    private async Task ScreenshotAsync(IPage page, string name, ILocator part, bool docs = true, int maxHeight = 1400)
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, name);
-        if (part is null)
+        await part.ScrollIntoViewIfNeededAsync();
+        var box = await part.BoundingBoxAsync() ?? throw new InvalidOperationException($"{name}: the part is not visible");
+        var scroll = await page.EvaluateAsync<float>("() => window.scrollY");
+        await page.ScreenshotAsync(new PageScreenshotOptions
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        }
-        else
-        {
-            await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
-        }
+            Path = path,
+            FullPage = true,
+            Clip = new Clip { X = box.X, Y = box.Y + scroll, Width = box.Width, Height = Math.Min(box.Height, maxHeight) },
+        });
         output.WriteLine($"Screenshot: {path}");
-        if (Environment.GetEnvironmentVariable(DocsImagesVariable) == "1")
+        if (docs && Environment.GetEnvironmentVariable(DocsImagesVariable) == "1")
         {
-            var docs = Path.Combine(RepositoryRoot.Path, "docs", "images");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name), overwrite: true);
+            var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
+            Directory.CreateDirectory(images);
+            File.Copy(path, Path.Combine(images, name), overwrite: true);
         }
     }
 
@@ -177,7 +182,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
 
         await first.GetByLabel("Concern").CheckAsync();
         await first.GetByLabel("Note").FillAsync("Justified, but try the emergency contact before searching next time.");
-        await ScreenshotAsync(page, "supervisor-queue.png");
+        await ScreenshotAsync(page, "supervisor-queue.png", page.GetByTestId("sv-queue"), maxHeight: 2400);
         await first.GetByTestId("sv-save-review").ClickAsync();
         await Expect(page.GetByTestId("sv-queue-status")).ToContainTextAsync($"Review saved for {older.Reference}: Concern.");
         await Expect(items).ToHaveCountAsync(1);

@@ -81,8 +81,8 @@ function renderOversight(data) {
   ], [], 'sv-escalation-item')));
 
   $('#sv-rarity-rule').textContent =
-    `Searching for a client is meant to be extremely rare. Flagged: more than ${rarity.perClientThreshold ?? '?'} ` +
-    `searches for one client within 365 days, or more than ${rarity.perTherapistThreshold ?? '?'} by one therapist in a calendar quarter. ` +
+    `Searching for a client is meant to be extremely rare. Flagged: more than ${plural(rarity.perClientThreshold || 0, 'search', 'searches')} ` +
+    `for one client within 365 days, or more than ${rarity.perTherapistThreshold || 0} by one therapist in a calendar quarter. ` +
     'Counted over the last 12 months.';
   const overFirst = (a, b) => Number(Boolean(b.over)) - Number(Boolean(a.over));
   $('#sv-rarity-therapists').replaceChildren(...(perTherapist.length ? [...perTherapist].sort(overFirst).map(t => row(t.therapist,
