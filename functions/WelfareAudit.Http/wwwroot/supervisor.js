@@ -2,8 +2,9 @@
 // It is shown only to the Supervisor role: the page cannot read the sign-in's roles (App Service
 // Authentication keeps them in a header the browser never sees), so it asks GET /api/oversight, which only
 // a supervisor may read, and shows itself when that answers 200. A user with both roles sees the therapist's
-// views and this one. Overview (counts, overdue, escalations, rarity) from /api/oversight, the verification
-// status per therapist from /api/ledger/verify; the queue and the export are in their own modules.
+// views and this one; for anyone else the views are not even in the page (they wait in a <template>).
+// Overview (counts, overdue, escalations, rarity) from /api/oversight, the verification status per therapist
+// from /api/ledger/verify; the queue and the export are in their own modules.
 
 import { getJson, failureText, formatTime, plural, el } from './supervisor-api.js';
 import { createQueue, flag } from './supervisor-queue.js';
@@ -120,13 +121,23 @@ async function loadLedgers() {
   addTherapists(ledgers.map(l => l.id));
 }
 
-const queue = createQueue({ onReviewed: () => loadOversight(), onTherapists: addTherapists });
-createExport({ onExported: () => loadOversight() });
+let queue = null;
+
+/** Puts the supervisor's views into the page, once: they exist only for a supervisor. */
+function mount() {
+  if (queue) { return; }
+  root.append($('#supervisor-template').content.cloneNode(true));
+  queue = createQueue({ onReviewed: () => loadOversight(), onTherapists: addTherapists });
+  createExport({ onExported: () => loadOversight() });
+  $('#sv-refresh').addEventListener('click', () => loadAll());
+  $('#sv-verify').addEventListener('click', () => loadLedgers());
+}
 
 /** Shows the supervisor's page when the caller may read the oversight; answers whether it did. */
 async function loadOversight() {
   const result = await getJson('api/oversight');
   if (result.ok) {
+    mount();
     root.hidden = false;
     $('#supervisor-tab').hidden = false;
     renderOversight(result.data);
@@ -137,7 +148,7 @@ async function loadOversight() {
     $('#supervisor-tab').hidden = true;
     return false;
   }
-  if (!root.hidden) { $('#sv-summary').textContent = failureText(result, 'the overview'); }
+  if (queue) { $('#sv-summary').textContent = failureText(result, 'the overview'); }
   return false;
 }
 
@@ -147,7 +158,5 @@ async function loadAll() {
   }
 }
 
-$('#sv-refresh').addEventListener('click', () => loadAll());
-$('#sv-verify').addEventListener('click', () => loadLedgers());
 window.addEventListener('online', () => loadAll());
 loadAll();
