@@ -87,6 +87,9 @@ param reminderSchedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule of the daily signed checkpoint (UTC).')
 param checkpointSchedule string = '0 5 0 * * *'
 
+@description('NCRONTAB schedule of the supervisors\' daily digest job (UTC); it sends once a local day after the daily reminder time.')
+param supervisorDigestSchedule string = '0 10 * * * *'
+
 @description('SMTP host for reminder emails; empty: no email.')
 param reminderSmtpHost string = ''
 
@@ -249,6 +252,7 @@ module api 'app/api.bicep' = {
     checkpointContainerUri: ledgerStorage.outputs.checkpointContainerUri
     reminderSchedule: reminderSchedule
     checkpointSchedule: checkpointSchedule
+    supervisorDigestSchedule: supervisorDigestSchedule
     reminderSmtpHost: reminderSmtpHost
     reminderSmtpPort: reminderSmtpPort
     reminderSmtpFrom: reminderSmtpFrom

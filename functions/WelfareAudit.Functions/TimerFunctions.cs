@@ -11,7 +11,7 @@ namespace WelfareAudit.Functions;
 /// at least once (duplicates happen after restarts); the jobs are idempotent and lease- or day-guarded.
 /// Failures propagate: a failed run is recorded as failed, never swallowed into a success.
 /// </summary>
-public sealed partial class TimerFunctions(ReminderSweep reminders, DailyCheckpointJob checkpoints, ILogger<TimerFunctions> logger)
+public sealed partial class TimerFunctions(ReminderSweep reminders, DailyCheckpointJob checkpoints, SupervisorDigestJob digest, ILogger<TimerFunctions> logger)
 {
     [Function(TimerSchedules.ReminderSweepName)]
     public async Task ReminderSweep([TimerTrigger(TimerSchedules.ReminderSweepTrigger)] TimerInfo timer, CancellationToken cancellationToken)
@@ -28,6 +28,11 @@ public sealed partial class TimerFunctions(ReminderSweep reminders, DailyCheckpo
     [Function(TimerSchedules.DailyCheckpointName)]
     public Task DailyCheckpoint([TimerTrigger(TimerSchedules.DailyCheckpointTrigger)] TimerInfo timer, CancellationToken cancellationToken) =>
         checkpoints.RunAsync(cancellationToken);
+
+    /// <summary>The supervisors' daily digest (<c>SUPERVISOR_DIGEST_SCHEDULE</c>, default hourly at :10): sent once a local day, dated claims guard it.</summary>
+    [Function(TimerSchedules.SupervisorDigestName)]
+    public Task SupervisorDigest([TimerTrigger(TimerSchedules.SupervisorDigestTrigger)] TimerInfo timer, CancellationToken cancellationToken) =>
+        digest.RunAsync(cancellationToken);
 
     private static partial class Log
     {

@@ -12,6 +12,8 @@ public static class TimerJobs
             (services, ct) => services.GetRequiredService<ReminderSweep>().RunAsync(ct)),
         new(TimerSchedules.DailyCheckpointName, TimerSchedules.DailyCheckpointSetting, TimerSchedules.DailyCheckpointDefault,
             (services, ct) => services.GetRequiredService<WelfareAudit.Core.Audit.DailyCheckpointJob>().RunAsync(ct)),
+        new(TimerSchedules.SupervisorDigestName, TimerSchedules.SupervisorDigestSetting, TimerSchedules.SupervisorDigestDefault,
+            (services, ct) => services.GetRequiredService<SupervisorDigestJob>().RunAsync(ct)),
     ];
 
     public static CrontabSchedule Schedule(TimerJob job, IConfiguration configuration) =>

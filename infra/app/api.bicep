@@ -54,6 +54,9 @@ param reminderSchedule string
 @description('NCRONTAB schedule of the daily signed checkpoint.')
 param checkpointSchedule string
 
+@description('NCRONTAB schedule of the supervisors\' daily digest job.')
+param supervisorDigestSchedule string
+
 @description('SMTP host for reminder emails (empty: no email).')
 param reminderSmtpHost string
 
@@ -194,6 +197,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     WelfareAudit__Checkpoints__ContainerUri: checkpointContainerUri
     REMINDER_SCHEDULE: reminderSchedule
     CHECKPOINT_SCHEDULE: checkpointSchedule
+    SUPERVISOR_DIGEST_SCHEDULE: supervisorDigestSchedule
     WelfareAudit__Reminders__Smtp__Host: reminderSmtpHost
     WelfareAudit__Reminders__Smtp__Port: string(reminderSmtpPort)
     WelfareAudit__Reminders__Smtp__From: reminderSmtpFrom

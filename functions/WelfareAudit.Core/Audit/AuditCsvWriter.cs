@@ -6,7 +6,7 @@ using WelfareAudit.Core.Searches;
 namespace WelfareAudit.Core.Audit;
 
 /// <summary>
-/// The spreadsheet export: one row per search (status, dates, reminders, time to discussion), written
+/// The spreadsheet export: one row per search (status, dates, reminders, time to discussion, supervisor review), written
 /// with CsvHelper, UTF-8, RFC 4180, every field quoted. No cell can run as a formula, whatever list separator
 /// the reader's spreadsheet uses: every field goes through <see cref="SpreadsheetText.Neutralise"/>.
 /// Times are ledger timestamps (UTC); durations are in hours with one decimal.
@@ -17,6 +17,7 @@ public static class AuditCsvWriter
     [
         "reference", "searchId", "therapist", "client", "clientIsPseudonym", "riskLevel", "occurredAt", "loggedAt", "status",
         "nextSessionAt", "discussedAt", "hoursToDiscussion", "remindersSent", "amendments", "overdue", "ledgerSequence",
+        "reviewOutcome", "reviewedAt", "reviewer",
     ];
 
     public static async Task<IReadOnlyDictionary<string, long>> WriteAsync(IAsyncEnumerable<AuditSearchRow> rows, Stream output, CancellationToken cancellationToken)
@@ -40,6 +41,7 @@ public static class AuditCsvWriter
                 r.TimeToDiscussion is { } t ? t.TotalHours.ToString("0.0", CultureInfo.InvariantCulture) : "",
                 r.RemindersSent.ToString(CultureInfo.InvariantCulture), r.Amendments.ToString(CultureInfo.InvariantCulture), Bool(r.Overdue),
                 r.LoggedSequence.ToString(CultureInfo.InvariantCulture),
+                r.ReviewOutcome ?? "", Time(r.ReviewedAt), r.Reviewer ?? "",
             ];
             await csv.WriteRecordAsync(Array.ConvertAll(fields, SpreadsheetText.Neutralise), cancellationToken);
             counts[r.Therapist] = counts.GetValueOrDefault(r.Therapist) + 1;

@@ -20,6 +20,7 @@ public static class AuditFhirWriter
     public const string ObjectRole = "http://terminology.hl7.org/CodeSystem/object-role";
     public const string SecurityRoleType = "http://terminology.hl7.org/CodeSystem/extra-security-role-type";
     public const string TherapistSystem = "urn:welfareaudit:therapist";
+    public const string SupervisorSystem = "urn:welfareaudit:supervisor";
     public const string ClientSystem = "urn:welfareaudit:client";
     public const string ClientPseudonymSystem = "urn:welfareaudit:client-pseudonym";
     public const string SearchSystem = "urn:welfareaudit:search";
@@ -124,7 +125,8 @@ public static class AuditFhirWriter
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteStartObject("who");
-        WriteIdentifier(json, e.Header.Actor == e.Header.LedgerId ? TherapistSystem : "urn:welfareaudit:principal", e.Header.Actor);
+        WriteIdentifier(json, e.Header.Actor == e.Header.LedgerId ? TherapistSystem
+            : e.Header.Type == EventTypes.SupervisorReviewed ? SupervisorSystem : "urn:welfareaudit:principal", e.Header.Actor);
         json.WriteEndObject();
         json.WriteBoolean("requestor", true);
         if (emergency)
@@ -174,6 +176,10 @@ public static class AuditFhirWriter
         WriteDetail(json, "sequence", e.Header.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
         WriteDetail(json, "prevHash", e.PrevHash);
         WriteDetail(json, "hash", e.Hash);
+        if (e.Header.Type == EventTypes.SupervisorReviewed && e.Clear.TryGetValue("outcome", out var outcome))
+        {
+            WriteDetail(json, "reviewOutcome", outcome);
+        }
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndArray();

@@ -115,6 +115,8 @@ public static class AuditHtmlReport
         var discussed = rows.Where(r => r.TimeToDiscussion is not null).Select(r => r.TimeToDiscussion!.Value).Order().ToList();
         var overdue = rows.Count(r => r.Overdue);
         var awaiting = rows.Count(r => r.Status == SearchStatusText.AwaitingDiscussion);
+        var reviewed = rows.Count(r => r.ReviewOutcome is not null);
+        var concerns = rows.Count(r => r.ReviewOutcome is not (null or Ledger.ReviewOutcomes.Appropriate));
 
         html.Append("<section id=\"summary\"><h2>Summary</h2><table><tbody>")
             .Append("<tr><th>Crisis searches logged</th><td class=\"n\">").Append(N(rows.Count)).Append("</td></tr>")
@@ -122,6 +124,8 @@ public static class AuditHtmlReport
             .Append("<tr><th>Awaiting discussion</th><td class=\"n\">").Append(N(awaiting)).Append("</td></tr>")
             .Append("<tr><th>Overdue (not discussed after the next session, or after ").Append(N(options.OverdueAfterDays)).Append(" days)</th><td class=\"n")
             .Append(overdue > 0 ? " flag\">" : "\">").Append(N(overdue)).Append("</td></tr>")
+            .Append("<tr><th>Reviewed by a supervisor</th><td class=\"n\">").Append(N(reviewed)).Append(" of ").Append(N(rows.Count))
+            .Append(concerns > 0 ? $" ({N(concerns)} with a concern or follow-up needed)" : "").Append("</td></tr>")
             .Append("<tr><th>Time from search to discussion</th><td>")
             .Append(discussed.Count == 0 ? "—" : $"median {Duration(discussed[discussed.Count / 2])}, longest {Duration(discussed[^1])}").Append("</td></tr>")
             .Append("<tr><th>Rarity flags</th><td").Append(byClient.Count + byTherapist.Count > 0 ? " class=\"flag\">" : " class=\"ok\">")
@@ -182,6 +186,8 @@ public static class AuditHtmlReport
             .Append(r.DiscussedAt is { } d ? $"{Day(d, true)} ({Duration(r.TimeToDiscussion!.Value)} after the search)" : "not yet").Append("</dd>")
             .Append("<dt>Reminders sent</dt><dd>").Append(N(r.RemindersSent)).Append("</dd>")
             .Append("<dt>Amendments</dt><dd>").Append(N(r.Amendments)).Append("</dd>")
+            .Append("<dt>Supervisor review</dt><dd>")
+            .Append(r.ReviewOutcome is { } outcome ? $"{E(outcome)} by {E(r.Reviewer ?? "")}, {Day(r.ReviewedAt!.Value, true)}" : "not yet").Append("</dd>")
             .Append("</dl></article>");
     }
 

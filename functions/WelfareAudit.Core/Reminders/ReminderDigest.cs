@@ -6,16 +6,30 @@ namespace WelfareAudit.Core.Reminders;
 /// <summary>
 /// What one recipient gets in one sweep on one channel: every due item, digested. It is built from
 /// projections only (ids, times, status), so it cannot carry client codes, justifications or notes.
+/// The supervisors' daily digest (<see cref="Backlog"/>) has no items, only counts.
 /// </summary>
-public sealed record ReminderDigest(ReminderAudience Audience, string? TherapistId, IReadOnlyList<DigestItem> Items, Uri? Link)
+public sealed record ReminderDigest(ReminderAudience Audience, string? TherapistId, IReadOnlyList<DigestItem> Items, Uri? Link, ReviewBacklog? Backlog = null)
 {
-    public string Subject => Audience == ReminderAudience.Supervisors
+    public string Subject => Backlog is { } b
+        ? $"WelfareAudit daily digest: {b.AwaitingReview} search(es) to review, {b.Overdue} overdue"
+        : Audience == ReminderAudience.Supervisors
         ? $"WelfareAudit: {Items.Count} crisis search(es) still not discussed with the client"
         : $"WelfareAudit: {Items.Count} reminder(s) to discuss a crisis search at the next session";
 
     /// <summary>The plain-text body shared by email and webhook.</summary>
     public string Text()
     {
+        if (Backlog is { } backlog)
+        {
+            return string.Join("\n",
+                $"Daily digest for {backlog.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:",
+                "",
+                $"- Crisis searches waiting for a supervisor's review: {backlog.AwaitingReview}",
+                $"- Crisis searches overdue (next session passed, no discussion with the client recorded): {backlog.Overdue}",
+                "",
+                Link is null ? "Open WelfareAudit and sign in to review them." : $"Sign in to review them: {Link}",
+                "This message deliberately contains no client information.");
+        }
         var lines = new List<string>
         {
             Audience == ReminderAudience.Supervisors
@@ -42,6 +56,9 @@ public sealed record ReminderDigest(ReminderAudience Audience, string? Therapist
         ReminderPlanner.Escalation => item.SessionAt is null ? "no session set and no discussion recorded" : $"session on {item.SessionAtLocal} passed without a recorded discussion",
         _ => item.Kind,
     };
+
+    /// <summary>The supervisors' daily digest of the review backlog.</summary>
+    public static ReminderDigest ForBacklog(ReviewBacklog backlog, Uri? link) => new(ReminderAudience.Supervisors, null, [], link, backlog);
 
     public static ReminderDigest Create(ReminderAudience audience, string? therapistId, IEnumerable<DueReminder> due, ReminderPolicy policy, Uri? link)
     {

@@ -15,4 +15,10 @@ public static class TimerSchedules
     public const string DailyCheckpointSetting = "CHECKPOINT_SCHEDULE";
     public const string DailyCheckpointTrigger = "%" + DailyCheckpointSetting + "%";
     public const string DailyCheckpointDefault = "0 5 0 * * *";
+
+    /// <summary>The supervisors' daily digest: runs often, sends once a local day after the daily time (docs/reminders.md).</summary>
+    public const string SupervisorDigestName = "SupervisorDigest";
+    public const string SupervisorDigestSetting = "SUPERVISOR_DIGEST_SCHEDULE";
+    public const string SupervisorDigestTrigger = "%" + SupervisorDigestSetting + "%";
+    public const string SupervisorDigestDefault = "0 10 * * * *";
 }

@@ -12,6 +12,7 @@ using Polly.Registry;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Reviews;
+using WelfareAudit.Core.Schedules;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
@@ -85,6 +86,7 @@ public static class InfrastructureRegistration
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LedgerAppendPipeline.Key),
             sp.GetRequiredService<ILogger<TableLedger>>()));
         services.TryAddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
+        services.TryAddSingleton<IJobClaims>(sp => sp.GetRequiredService<TableLedger>());
         services.TryAddSingleton<IClientIndexer, BlindClientIndexer>();
         services.TryAddSingleton<CrisisSearchService>();
 

@@ -13,6 +13,7 @@ public sealed class TimerScheduleOptionsValidator : IValidateOptions<TimerSchedu
         {
             (TimerSchedules.ReminderSweepSetting, options.ReminderSweep),
             (TimerSchedules.DailyCheckpointSetting, options.DailyCheckpoint),
+            (TimerSchedules.SupervisorDigestSetting, options.SupervisorDigest),
         })
         {
             if (TimerScheduleOptions.TryParse(expression) is null)

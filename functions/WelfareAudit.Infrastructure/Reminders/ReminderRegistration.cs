@@ -25,6 +25,7 @@ public static class ReminderRegistration
         services.TryAddSingleton<SmtpReminderChannel>();
         services.TryAddSingleton<WebhookReminderChannel>();
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ReminderSweep>(sp, Channels(sp)));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<SupervisorDigestJob>(sp, Channels(sp)));
         return services;
     }
 

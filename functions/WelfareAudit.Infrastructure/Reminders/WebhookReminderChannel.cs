@@ -7,7 +7,8 @@ namespace WelfareAudit.Infrastructure.Reminders;
 
 /// <summary>
 /// A JSON POST to an incoming webhook (Teams, Slack, ntfy, or your own). The payload has a top-level
-/// <c>text</c> (what Slack and Teams incoming webhooks display) and the structured items; no client data.
+/// <c>text</c> (what Slack and Teams incoming webhooks display) and the structured items, or for the supervisors'
+/// daily digest the counts; no client data.
 /// </summary>
 public sealed class WebhookReminderChannel(ReminderSettings settings, IHttpClientFactory clients, [FromKeyedServices(DeliveryPipeline.Webhook)] ResiliencePipeline pipeline) : IReminderChannel
 {
@@ -19,7 +20,17 @@ public sealed class WebhookReminderChannel(ReminderSettings settings, IHttpClien
 
     public async Task SendAsync(ReminderDigest digest, CancellationToken cancellationToken)
     {
-        var payload = new
+        object payload = digest.Backlog is { } backlog ? new
+        {
+            title = digest.Subject,
+            text = digest.Subject + "\n\n" + digest.Text(),
+            audience = "supervisors",
+            kind = "dailyDigest",
+            day = backlog.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            awaitingReview = backlog.AwaitingReview,
+            overdue = backlog.Overdue,
+            link = digest.Link,
+        } : new
         {
             title = digest.Subject,
             text = digest.Subject + "\n\n" + digest.Text(),

@@ -25,6 +25,12 @@ public static class RowKeys
     public const string IdempotencyPrefix = "idem-";
     public const string LeasePrefix = "lease-";
 
+    /// <summary>
+    /// The partition of job claims (<c>IJobClaims</c>), outside every ledger: '~' cannot be in a ledger id, so no
+    /// ledger is ever listed, verified or exported from it; it holds only <c>lease-{name}</c> rows.
+    /// </summary>
+    public const string JobsPartition = "~jobs";
+
     public static string Lease(string name) =>
         name.Length is > 0 and <= 64 && name.All(char.IsAsciiLetterOrDigit) ? LeasePrefix + name : throw new ArgumentException("A lease name is 1-64 ASCII letters or digits.", nameof(name));
 

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Schedules;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using static WelfareAudit.Infrastructure.Storage.StorageFaultMapper;
@@ -16,7 +17,7 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// cannot fork), leases (<see cref="TableLeaseStore"/>), fault mapping (<see cref="StorageFaultMapper"/>);
 /// the reads and verification are here.
 /// </summary>
-public sealed partial class TableLedger : ILedger
+public sealed partial class TableLedger : ILedger, IJobClaims
 {
     private readonly LedgerTable _rows;
     private readonly EventSealer _sealer;
@@ -135,7 +136,7 @@ public sealed partial class TableLedger : ILedger
             {
                 yield return next;
             }
-            else
+            else if (next != RowKeys.JobsPartition)
             {
                 skipped++;
             }
@@ -209,6 +210,13 @@ public sealed partial class TableLedger : ILedger
 
     public Task ReleaseLeaseAsync(string ledgerId, string name, string holder, CancellationToken cancellationToken) =>
         _leases.ReleaseLeaseAsync(ledgerId, name, holder, cancellationToken);
+
+    /// <summary>A job claim: a lease in the <see cref="RowKeys.JobsPartition"/> partition, outside every ledger.</summary>
+    public Task<bool> TryClaimAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken) =>
+        _leases.TryAcquireAsync(RowKeys.JobsPartition, name, holder, duration, cancellationToken);
+
+    public Task ReleaseAsync(string name, string holder, CancellationToken cancellationToken) =>
+        _leases.ReleaseAsync(RowKeys.JobsPartition, name, holder, cancellationToken);
 
     public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
     {

@@ -39,6 +39,7 @@ public static partial class InfraChecks
         "WelfareAudit__Identity__ManagedIdentityClientId",
         "REMINDER_SCHEDULE",
         "CHECKPOINT_SCHEDULE",
+        "SUPERVISOR_DIGEST_SCHEDULE",
         "WelfareAudit__Reminders__Smtp__Host",
         "WelfareAudit__Reminders__Smtp__Port",
         "WelfareAudit__Reminders__Smtp__From",

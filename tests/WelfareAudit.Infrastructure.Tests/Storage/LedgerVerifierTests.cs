@@ -290,6 +290,45 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
         Assert.Equal((1, LedgerProblemKind.ProjectionMismatch), (problem.Sequence, problem.Kind));
     }
 
+    [Theory]
+    [InlineData("ReviewOutcome", "appropriate")]
+    [InlineData("Reviewer", "someone-else")]
+    [InlineData("ReviewedAt", null)]
+    public async Task VerifyAsync_ProjectionReviewAlteredOrDropped_NamesProjectionMismatch(string property, string? value)
+    {
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        var row = (await ledger.Table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Search(search.SearchId))).Value;
+        Assert.Equal(("concern", "sup"), (row.GetString("ReviewOutcome"), row.GetString("Reviewer")));
+        if (value is null)
+        {
+            row.Remove(property);
+        }
+        else
+        {
+            row[property] = value;
+        }
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ReviewOutcomeChangedInTheEventRow_NamesModifiedRow()
+    {
+        var ledger = await SixEventsAsync();
+        var row = await Row(ledger, 6);
+        Assert.Equal("SupervisorReviewed", row.GetString("Type"));
+
+        row["C_outcome"] = "appropriate";
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal((6, LedgerProblemKind.ModifiedRow), (problem.Sequence, problem.Kind));
+    }
+
     [Fact]
     public async Task VerifyAsync_ProjectionRowDeleted_NamesProjectionMismatch()
     {
