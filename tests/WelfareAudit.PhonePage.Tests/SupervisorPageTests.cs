@@ -123,6 +123,24 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
     }
 
     [Fact]
+    public async Task Shell_SupervisorFilesAreServed_AndCachedWithTheShell()
+    {
+        using var api = new HttpClient { BaseAddress = host.BaseAddress };   // the shell needs no identity
+        var sw = await api.GetStringAsync("/sw.js");
+        foreach (var (file, type) in new[]
+        {
+            ("supervisor.js", "text/javascript"), ("supervisor-api.js", "text/javascript"), ("supervisor-queue.js", "text/javascript"),
+            ("supervisor-export.js", "text/javascript"), ("supervisor.css", "text/css"),
+        })
+        {
+            using var response = await api.GetAsync("/" + file);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{file}: {response.StatusCode}");
+            Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"'{file}'", sw, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Therapist_DoesNotSeeTheSupervisorPage()
     {
         var therapist = NewId();

@@ -152,9 +152,15 @@ async function loadOversight() {
   return false;
 }
 
+// Verification walks every ledger from its first event, so it runs when the page first shows and on
+// "Verify again", not on every refresh.
+let verified = false;
+
 async function loadAll() {
   if (await loadOversight()) {
-    await Promise.all([queue.load(true), loadLedgers()]);
+    const first = !verified;
+    verified = true;
+    await Promise.all([queue.load(true), first ? loadLedgers() : null]);
   }
 }
 
