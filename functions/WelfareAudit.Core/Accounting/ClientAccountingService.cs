@@ -161,11 +161,13 @@ public sealed class ClientAccountingService(
         var bySearch = new Dictionary<Guid, SearchFold>();
         await foreach (var e in reader.ReadAsync(part.LedgerId, part.ClientSequences.Min(), part.ClientSequences.Max(), h => part.ClientSequences.Contains(h.Sequence), ct))
         {
-            if (!part.ClientSequences.Contains(e.Header.Sequence) || e.Opened is null)
+            if (!part.ClientSequences.Contains(e.Header.Sequence))
             {
                 continue;
             }
-            var evt = LedgerEventCodec.Decode(e.Header.Type, e.Clear, e.Opened.ToDictionary(o => o.Key, o => o.Value.Value, StringComparer.Ordinal));
+            // An event without sensitive fields (ClientAccountingProvided, ReminderSent) has nothing to open.
+            var sensitive = e.Opened?.ToDictionary(o => o.Key, o => o.Value.Value, StringComparer.Ordinal) ?? [];
+            var evt = LedgerEventCodec.Decode(e.Header.Type, e.Clear, sensitive);
             switch (evt)
             {
                 case SearchLogged l:
