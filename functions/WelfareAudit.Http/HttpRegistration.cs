@@ -17,6 +17,7 @@ public static class HttpRegistration
         services.TryAddSingleton<CallerResolver>();
         services.TryAddSingleton<SearchHandlers>();
         services.TryAddSingleton<AuditHandlers>();
+        services.TryAddSingleton<AccountingHandlers>();
         services.TryAddSingleton<PhonePage>();
         services.TryAddSingleton<ApiServices>();
         services.TryAddSingleton<ApiDispatch>();

@@ -150,7 +150,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     /// search the route names (as a parsed id), then the key. Only hashes leave this method; the ledger
     /// stores the request's hash keyed (see docs/ledger-format.md §2.6).
     /// </summary>
-    private static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
+    internal static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
     {
         var values = context.Request.Headers[IdempotencyHeader];
         if (values.Count == 0)

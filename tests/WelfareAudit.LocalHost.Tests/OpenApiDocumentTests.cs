@@ -309,6 +309,7 @@ public partial class OpenApiDocumentTests
         { "SetNextSession", typeof(NextSessionDraft) },
         { "RecordDiscussion", typeof(DiscussionDraft) },
         { "AmendSearch", typeof(AmendmentDraft) },
+        { "ProvideClientAccounting", typeof(WelfareAudit.Core.Accounting.ClientAccountingDraft) },
     };
 
     [Theory]
