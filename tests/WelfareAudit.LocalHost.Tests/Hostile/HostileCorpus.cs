@@ -53,7 +53,7 @@ public sealed record HostileCase(
 /// refused for exactly the reason its name gives. The valid requests themselves are accepted (see
 /// <c>HostileInputTests.ControlRequests_AreAccepted</c>), which proves the mutation is what is refused.
 /// </summary>
-public static class HostileCorpus
+public static partial class HostileCorpus
 {
     /// <summary>Put into values and names; must never be echoed.</summary>
     public const string Marker = "Zq7Hostile";
@@ -154,6 +154,7 @@ public static class HostileCorpus
         ContentTypes(cases, now);
         DuplicateKeys(cases, now);
         Origins(cases, now);
+        Accounting(cases);
 
         var duplicates = cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
