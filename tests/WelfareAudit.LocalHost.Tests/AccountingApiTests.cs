@@ -227,7 +227,7 @@ public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
         await page.GotoAsync(new Uri(file).AbsoluteUri);
 
         Assert.Equal("Searches made about you", await page.TitleAsync());
-        Assert.Equal(["In short", "Each search", "Earlier requests for this list", "What this list covers"], await page.Locator("h2").AllInnerTextsAsync());
+        Assert.Equal(["In short", "Each search", "Earlier requests for this list", "How long this is kept, and your rights", "What this list covers"], await page.Locator("h2").AllInnerTextsAsync());
         Assert.Equal(2, await page.Locator("article").CountAsync());
         Assert.Contains("2 searches about you are recorded.", await page.Locator("#summary").InnerTextAsync(), StringComparison.Ordinal);
 

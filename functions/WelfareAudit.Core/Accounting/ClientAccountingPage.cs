@@ -96,6 +96,11 @@ public static class ClientAccountingPage
         }
         html.Append("<p>This request is recorded in the log too.</p></section>");
 
+        html.Append("<section id=\"rights\"><h2>How long this is kept, and your rights</h2><ul>")
+            .Append("<li>The log is kept for at least six years after its last entry, and nothing in it is ever deleted or changed.</li>")
+            .Append("<li>You may ask the practice to correct an entry. A correction is added to the log; the original stays, and both appear in this list.</li>")
+            .Append("<li>You may also complain to the authority that oversees health privacy or data protection where you live.</li></ul></section>");
+
         html.Append("<section id=\"covers\"><h2>What this list covers</h2><ul>")
             .Append("<li>Searches your therapist recorded, found by the code they use for you. A search that was never recorded cannot be listed: ")
             .Append("the log proves that what is recorded was not changed or removed, not that everything was recorded.</li>")

@@ -92,7 +92,7 @@ public sealed class ClientAccountingService(
         foreach (var l in accounting.Ledgers)
         {
             var count = accounting.Searches.Count(s => s.Therapist == l.LedgerId);
-            var evt = new ClientAccountingProvided(accounting.RequestedBy.ObjectId, accounting.ClientIndex, accounting.Request.Format, count);
+            var evt = new ClientAccountingProvided(accounting.RequestedBy.ObjectId, accounting.ClientIndex, accounting.Request.Format, count, l.Head?.Sequence ?? 0);
             var result = await ledger.AppendAsync(l.LedgerId, accounting.RequestedBy.ObjectId, null, _ => evt, idempotency, cancellationToken);
             replayed &= result?.Replayed == true;
         }

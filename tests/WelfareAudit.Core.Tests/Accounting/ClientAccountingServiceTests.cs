@@ -123,7 +123,7 @@ public class ClientAccountingServiceTests
         var events = await _world.Ledger.ReadAsync(TherapistA, 1, null, None).ToListAsync();
         var provided = Assert.Single(events, e => e.Event is ClientAccountingProvided);
         var fields = provided.Event.ToFields();
-        Assert.Equal(new Dictionary<string, string> { ["clientIndex"] = accounting.ClientIndex, ["count"] = "1", ["format"] = "html", ["requestedBy"] = TherapistA }, fields.Clear);
+        Assert.Equal(new Dictionary<string, string> { ["clientIndex"] = accounting.ClientIndex, ["count"] = "1", ["format"] = "html", ["requestedBy"] = TherapistA, ["upToSequence"] = "1" }, fields.Clear);
         Assert.Empty(fields.Sensitive);
         Assert.DoesNotContain("C-MINE", string.Join("|", fields.Clear.Values), StringComparison.Ordinal);
 

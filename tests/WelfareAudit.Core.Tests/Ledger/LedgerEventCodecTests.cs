@@ -23,7 +23,7 @@ public class LedgerEventCodecTests
             new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
-            new ClientAccountingProvided("oid-sup", "k:ab", "bundle", 3),
+            new ClientAccountingProvided("oid-sup", "k:ab", "bundle", 3, 17),
         };
     }
 
