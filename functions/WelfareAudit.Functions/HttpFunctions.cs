@@ -41,6 +41,10 @@ public sealed class HttpFunctions(ApiDispatch dispatch)
     public async Task<IActionResult> VerifyLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.VerifyLedger)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(VerifyLedger), req.HttpContext));
 
+    [Function(nameof(ProvideClientAccounting))]
+    public async Task<IActionResult> ProvideClientAccounting([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ClientAccounting)] HttpRequest req) =>
+        new ResultAction(await dispatch.RunAsync(nameof(ProvideClientAccounting), req.HttpContext));
+
     [Function(nameof(ExportAudit))]
     public async Task<IActionResult> ExportAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditExport)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(ExportAudit), req.HttpContext));

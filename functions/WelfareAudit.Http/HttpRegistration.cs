@@ -18,6 +18,7 @@ public static class HttpRegistration
         services.TryAddSingleton<SearchHandlers>();
         services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<ReviewHandlers>();
+        services.TryAddSingleton<AccountingHandlers>();
         services.TryAddSingleton<PhonePage>();
         services.TryAddSingleton<ApiServices>();
         services.TryAddSingleton<ApiDispatch>();

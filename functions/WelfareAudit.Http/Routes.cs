@@ -22,6 +22,9 @@ public static class Routes
     public const string Review = "api/searches/{id}/review";
     public const string Oversight = "api/oversight";
 
+    /// <summary>The client code is in the body, never in this URL (docs/api.md, "POST /api/clients/accounting").</summary>
+    public const string ClientAccounting = "api/clients/accounting";
+
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
 
@@ -35,6 +38,7 @@ public static class Routes
         new("AmendSearch", "POST", Amendments, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.AmendSearch(c.Context, c.Caller!, c.RouteValue!)),
         new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
         new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
+        new("ProvideClientAccounting", "POST", ClientAccounting, RouteAccess.TherapistOrSupervisor, RateBudget.Exports, c => c.Services.Accounting.ProvideClientAccounting(c.Context, c.Caller!)),
         new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
         new("ListReviews", "GET", Reviews, RouteAccess.Supervisor, null, c => c.Services.Reviews.ListReviews(c.Context, c.Caller!)),
         new("ReviewSearch", "POST", Review, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Reviews.ReviewSearch(c.Context, c.Caller!, c.RouteValue!)),

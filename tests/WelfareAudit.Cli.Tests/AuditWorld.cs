@@ -65,6 +65,8 @@ public sealed class AuditWorld : IAsyncDisposable
 
     public IClientIndexer Indexer => _provider.GetRequiredService<IClientIndexer>();
 
+    public T Service<T>() where T : notnull => _provider.GetRequiredService<T>();
+
     /// <summary>A search and its whole follow-up: logged, next session, reminder, discussed, client code corrected.</summary>
     public async Task<SearchLogged> SearchWithFollowUpAsync(string ledgerId, string clientRef, bool discuss = true)
     {

@@ -310,6 +310,7 @@ public partial class OpenApiDocumentTests
         { "RecordDiscussion", typeof(DiscussionDraft) },
         { "AmendSearch", typeof(AmendmentDraft) },
         { "ReviewSearch", typeof(WelfareAudit.Core.Reviews.ReviewDraft) },
+        { "ProvideClientAccounting", typeof(WelfareAudit.Core.Accounting.ClientAccountingDraft) },
     };
 
     [Theory]

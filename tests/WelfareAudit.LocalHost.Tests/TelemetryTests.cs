@@ -93,12 +93,23 @@ public sealed class TelemetryTests : IAsyncLifetime
         await admin.PostAsync("admin/functions/ReminderSweep", null);
         var discussed = await client.PostAsync($"api/searches/{id}/discussion", LocalHostFixture.Json(JsonSerializer.Serialize(new { discussedAt = DateTimeOffset.UtcNow, note = S("note"), clientResponse = S("response") })));
         await client.GetStringAsync("api/ledger/verify");
+        // The client's accounting: the code travels in the body, and neither it nor anything decrypted for the page or
+        // the bundle may reach a log or a trace; nor may a refused code.
+        var accountings = new List<HttpResponseMessage>();
+        foreach (var (code, format) in new[] { (S("client"), "html"), (S("client"), "bundle"), (S("client") + "\u0000", "html"), (S("client"), S("format")) })
+        {
+            var response = await client.PostAsync("api/clients/accounting", LocalHostFixture.Json(JsonSerializer.Serialize(new { clientRef = code, format })));
+            await response.Content.ReadAsByteArrayAsync();
+            accountings.Add(response);
+        }
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.Created, discussed.StatusCode);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], accountings.Select(r => r.StatusCode));
         var captured = _records.ToArray();
         Assert.True(captured.Length > 50, $"Only {captured.Length} records were captured: the capture is not working.");
         Assert.Contains(captured, r => r.Contains("Appended sequence", StringComparison.Ordinal));
+        Assert.Contains(captured, r => r.Contains("Client accounting", StringComparison.Ordinal) && r.Contains("1 search(es)", StringComparison.Ordinal));
         var leaks = captured.Where(r => r.Contains(marker, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.True(leaks.Count == 0, "Client strings reached telemetry:\n" + string.Join("\n", leaks.Take(5)));
     }

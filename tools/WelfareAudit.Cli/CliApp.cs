@@ -146,6 +146,10 @@ public static class CliApp
         stdout.WriteLine(pinned is null
             ? "WARNING: no --public-key was given, so the bundle was checked against the key it carries itself. Obtain the practice's public key separately and verify again with --public-key."
             : "The signing key is the public key given (--public-key).");
+        if (result.ClientIndexes is { } client)
+        {
+            stdout.WriteLine($"  client accounting: discloses the events of one client only (blind index {string.Join(", ", client.Select(TerminalText.Escape))}); every other event's fields are withheld.");
+        }
         foreach (var x in result.ExcludedLedgers)
         {
             stdout.WriteLine($"WARNING: the export left out ledger {TerminalText.Escape(x.LedgerId)}: it failed verification in storage at sequence {x.Sequence.ToString(CultureInfo.InvariantCulture)} ({TerminalText.Escape(x.Kind)}).");

@@ -102,7 +102,8 @@ public static class AuditBundleVerifier
         }
 
         public BundleVerification Result(BundleProblem? problem) =>
-            new(problem, _manifest?.GeneratedBy, _manifest?.GeneratedAt, _manifest?.ManifestKeyId, pinned, _chains?.Events ?? 0, _chains?.Ledgers ?? [], _manifest?.Excluded);
+            new(problem, _manifest?.GeneratedBy, _manifest?.GeneratedAt, _manifest?.ManifestKeyId, pinned, _chains?.Events ?? 0, _chains?.Ledgers ?? [], _manifest?.Excluded,
+                _manifest?.ClientIndexes is { } client ? [.. client.Order(StringComparer.Ordinal)] : null);
 
         private static BundleProblemException MarkedIncomplete(BundleLine line)
         {

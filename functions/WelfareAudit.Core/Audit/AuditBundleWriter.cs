@@ -41,7 +41,11 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
             long inRange = 0;
             var expected = part.FirstSequence;
             string? previous = null;
-            await foreach (var e in reader.ReadAsync(part.LedgerId, part.FirstSequence, part.LastSequence, h => export.Request.InRange(h.RecordedAt), cancellationToken))
+            // A client accounting decrypts and discloses that client's events only; an export, the events in its range.
+            Func<EventHeader, bool> disclose = export.Client is { } client
+                ? h => client.Discloses(h.LedgerId, h.Sequence)
+                : h => export.Request.InRange(h.RecordedAt);
+            await foreach (var e in reader.ReadAsync(part.LedgerId, part.FirstSequence, part.LastSequence, disclose, cancellationToken))
             {
                 // The export verified the ledger before signing; this re-check catches a change made while
                 // streaming, and marks the bundle instead of handing out a clean-looking one.
@@ -55,7 +59,7 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
                     return written;
                 }
                 var isInRange = export.Request.InRange(e.Header.RecordedAt);
-                await WriteEventAsync(json, e, isInRange, export.Request.WithholdClientRef, pseudonyms, cancellationToken);
+                await WriteEventAsync(json, e, isInRange, isInRange && disclose(e.Header), export.Request.WithholdClientRef, pseudonyms, cancellationToken);
                 await EndLineAsync(json, buffer, output, cancellationToken);
                 inRange += isInRange ? 1 : 0;
                 previous = e.Hash;
@@ -84,7 +88,7 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
     {
         json.WriteStartObject();
         json.WriteString("kind", BundleFormat.Manifest);
-        json.WriteString("format", BundleFormat.Name);
+        json.WriteString("format", export.Client is null ? BundleFormat.Name : BundleFormat.ClientAccountingName);
         json.WriteNumber("version", BundleFormat.Version);
         json.WriteString("exportId", export.ExportId);
         json.WriteString("generatedAt", Timestamps.ToText(export.GeneratedAt));
@@ -99,6 +103,16 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
             json.WriteStringValue(BundleFormat.ClientRef);
         }
         json.WriteEndArray();
+        if (export.Client is { } client)
+        {
+            // Signed with the manifest: the client whose events are disclosed, by blind index only.
+            json.WriteStartArray(BundleFormat.ClientIndexes);
+            foreach (var index in client.ClientIndexes)
+            {
+                json.WriteStringValue(index);
+            }
+            json.WriteEndArray();
+        }
         if (export.ExcludedLedgers.Count > 0)
         {
             // Signed with the manifest: the ledgers that failed verification in storage and are not in the bundle.
@@ -153,7 +167,7 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
         json.WriteEndObject();
     }
 
-    private static async Task WriteEventAsync(Utf8JsonWriter json, AuditEventRecord e, bool inRange, bool withholdClientRef, ClientPseudonyms pseudonyms, CancellationToken ct)
+    private static async Task WriteEventAsync(Utf8JsonWriter json, AuditEventRecord e, bool inRange, bool disclose, bool withholdClientRef, ClientPseudonyms pseudonyms, CancellationToken ct)
     {
         json.WriteStartObject();
         json.WriteString("kind", BundleFormat.Event);
@@ -174,7 +188,7 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
         var withheld = new List<(string Name, string? Pseudonym)>();
         foreach (var name in e.Commitments.Keys)
         {
-            var opened = inRange ? e.Opened?.GetValueOrDefault(name) : null;
+            var opened = disclose ? e.Opened?.GetValueOrDefault(name) : null;
             if (opened is null)
             {
                 withheld.Add((name, null));

@@ -5,6 +5,7 @@ namespace WelfareAudit.Core.Audit;
 /// <summary>
 /// A prepared export: verified, checkpointed, ready to stream in its <see cref="Format"/>. <see cref="Excluded"/>
 /// names the ledgers that failed verification and were therefore left out (never signed, never presented as intact).
+/// <see cref="Client"/>, when set, makes the bundle a client accounting bundle that discloses that client's events only.
 /// </summary>
 public sealed record AuditExport(
     string ExportId,
@@ -13,7 +14,8 @@ public sealed record AuditExport(
     AuditExportRequest Request,
     IReadOnlyList<LedgerExportPart> Ledgers,
     IAuditExportFormat Format,
-    IReadOnlyList<LedgerFinding>? Excluded = null)
+    IReadOnlyList<LedgerFinding>? Excluded = null,
+    ClientDisclosure? Client = null)
 {
     public IReadOnlyList<LedgerFinding> ExcludedLedgers => Excluded ?? [];
 

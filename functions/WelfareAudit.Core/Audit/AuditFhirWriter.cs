@@ -195,7 +195,7 @@ public static class AuditFhirWriter
         EventTypes.EntryAmended when e.Clear.GetValueOrDefault("closesSearch") == "true" => (("110113", "Security Alert"), ("110138", "Emergency Override Stopped"), "U"),
         EventTypes.EntryAmended or EventTypes.NextSessionSet => (("110110", "Patient Record"), null, "U"),
         EventTypes.SupervisorReviewed => (("110110", "Patient Record"), null, "R"),
-        EventTypes.AuditExported => (("110106", "Export"), null, "R"),
+        EventTypes.AuditExported or EventTypes.ClientAccountingProvided => (("110106", "Export"), null, "R"),
         _ => (("110100", "Application Activity"), null, "E"),
     };
 

@@ -24,6 +24,7 @@ public class LedgerEventCodecTests
             new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
+            new ClientAccountingProvided("oid-sup", "k:ab", "bundle", 3, 17),
         };
     }
 
@@ -76,7 +77,8 @@ public class LedgerEventCodecTests
     [Fact]
     public void EventTypes_All_ListsEveryEventOnce()
     {
-        Assert.Equal(9, EventTypes.All.Count);
+        Assert.Equal(10, EventTypes.All.Count);
+        Assert.Contains(EventTypes.ClientAccountingProvided, EventTypes.All);
         Assert.Contains(EventTypes.KeyRotated, EventTypes.All);
     }
 }

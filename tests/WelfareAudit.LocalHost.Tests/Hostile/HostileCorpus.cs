@@ -155,6 +155,7 @@ public static partial class HostileCorpus
         DuplicateKeys(cases, now);
         Origins(cases, now);
         Reviews(cases);
+        Accounting(cases);
 
         var duplicates = cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)

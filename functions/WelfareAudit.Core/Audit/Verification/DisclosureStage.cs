@@ -9,6 +9,7 @@ namespace WelfareAudit.Core.Audit.Verification;
 internal sealed class DisclosureStage(BundleManifest manifest)
 {
     private readonly Dictionary<string, (string Pseudonym, string LedgerId, long Sequence)> _pseudonyms = new(StringComparer.Ordinal);
+    private readonly ClientAccountingRules? _client = manifest.ClientIndexes is { } indexes ? new ClientAccountingRules(indexes) : null;
 
     public void Check(BundleEvent e)
     {
@@ -16,6 +17,11 @@ internal sealed class DisclosureStage(BundleManifest manifest)
         if (e.InRange != manifest.InRange(e.Header.RecordedAt))
         {
             throw BundleProblems.Fail(BundleProblemKind.ManifestMismatch, e.Header.LedgerId, e.Header.Sequence, "The event's in-range flag disagrees with the manifest's range.");
+        }
+        if (_client is not null)
+        {
+            _client.Check(e);
+            return;
         }
         var record = e.Record;
         foreach (var d in e.Disclosed)

@@ -17,7 +17,8 @@ internal static class ManifestStage
         var at = line.At;
         var root = line.Root;
         // Kind, format and version first: a later version may have other members, and is refused as a version.
-        if (root.ValueKind != JsonValueKind.Object || !Is(root, "kind", BundleFormat.Manifest) || !Is(root, "format", BundleFormat.Name))
+        var accounting = root.ValueKind == JsonValueKind.Object && Is(root, "format", BundleFormat.ClientAccountingName);
+        if (root.ValueKind != JsonValueKind.Object || !Is(root, "kind", BundleFormat.Manifest) || !(accounting || Is(root, "format", BundleFormat.Name)))
         {
             throw at.Malformed("The first line is not a welfare-audit bundle manifest.");
         }
@@ -25,7 +26,7 @@ internal static class ManifestStage
         {
             throw at.Malformed($"Unsupported bundle version (this verifier reads version {BundleFormat.Version}).");
         }
-        var m = BundleJsonObject.Of(root, at, "The manifest", Members, ["excluded"]);
+        var m = BundleJsonObject.Of(root, at, "The manifest", accounting ? [.. Members, BundleFormat.ClientIndexes] : Members, ["excluded"]);
         m.String("exportId");
 
         var keys = new List<(string, string)>();
@@ -75,9 +76,30 @@ internal static class ManifestStage
             }
         }
         var range = m.Object("range", ["from", "until"]);
+        // A client accounting bundle (§18) names its client by blind index, withholds no client code under a
+        // pseudonym and has no range: it discloses one client's events, whenever they were recorded.
+        HashSet<string>? clientIndexes = null;
+        if (accounting)
+        {
+            clientIndexes = new HashSet<string>(StringComparer.Ordinal);
+            var indexKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var element in m.Array(BundleFormat.ClientIndexes))
+            {
+                var index = BundleJsonObject.Text(element, at, "An entry of 'clientIndexes'");
+                var colon = index.IndexOf(':', StringComparison.Ordinal);
+                if (colon < 1 || colon == index.Length - 1 || !indexKeys.Add(index[..colon]) || !clientIndexes.Add(index))
+                {
+                    throw at.Malformed("'clientIndexes' must list 'keyId:index' texts, one per index key, none twice.");
+                }
+            }
+            if (clientIndexes.Count == 0 || withholdsClientRef || range.NullableTime("from") is not null || range.NullableTime("until") is not null)
+            {
+                throw at.Malformed("A client accounting manifest names at least one client index, withholds no client code and has no range.");
+            }
+        }
         var counts = m.Object("counts", ["ledgers", "events", "inRange"]);
         return new BundleManifest(line.Text, at, m.Time("generatedAt"), m.String("generatedBy"), range.NullableTime("from"), range.NullableTime("until"),
-            withholdsClientRef, m.String("manifestKeyId"), keys, parts, (counts.Integer("ledgers"), counts.Integer("events"), counts.Integer("inRange")), excluded);
+            withholdsClientRef, m.String("manifestKeyId"), keys, parts, (counts.Integer("ledgers"), counts.Integer("events"), counts.Integer("inRange")), excluded, clientIndexes);
     }
 
     /// <summary>A ledger's part is consistent: listed once, and its range, count, anchor and checkpoint agree.</summary>
@@ -91,6 +113,11 @@ internal static class ManifestStage
             part.Anchor != (part.First == 1 ? "genesis" : "checkpoint"))
         {
             throw BundleProblems.Fail(BundleProblemKind.ManifestMismatch, part.LedgerId, null, "The manifest's sequence range, event count, anchor and checkpoint disagree.");
+        }
+        if (manifest.ClientIndexes is not null && part.First != 1)
+        {
+            // Only a part from the genesis shows every search of the ledger, so only it can show none of the client's is hidden.
+            throw BundleProblems.Fail(BundleProblemKind.ManifestMismatch, part.LedgerId, null, "A client accounting bundle's ledger part does not start at the genesis.");
         }
     }
 
