@@ -40,11 +40,28 @@ public sealed class BlobCheckpointAnchors(BlobContainerClient container, bool cr
         }
     }
 
+    /// <summary>The names under <paramref name="prefix"/>; none while the container does not exist yet (nothing was anchored).</summary>
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix.Length == 0 ? null : prefix, cancellationToken))
+        await using var pages = container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix.Length == 0 ? null : prefix, cancellationToken)
+            .AsPages().GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            yield return blob.Name;
+            try
+            {
+                if (!await pages.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+            {
+                break;
+            }
+            foreach (var blob in pages.Current.Values)
+            {
+                yield return blob.Name;
+            }
         }
     }
 
