@@ -111,7 +111,8 @@ public sealed class SearchHandlers(CrisisSearchService searches)
                 id = r.LedgerId,
                 events = r.Events,
                 headHash = r.HeadHash,
-                problem = r.Problem is null ? null : new { sequence = r.Problem.Sequence, kind = r.Problem.Kind.ToString(), detail = r.Problem.Detail },
+                problem = r.Problem is null ? null : new { sequence = r.Problem.Sequence, kind = r.Problem.Kind.ToString(), detail = r.Problem.Detail, anchor = r.Problem.Anchor },
+                anchors = r.Anchors is null ? null : new { anchored = r.Anchors.Anchored, latestSequence = r.Anchors.LatestSequence, unanchored = r.Anchors.Unanchored },
             }),
         }, Output);
     }

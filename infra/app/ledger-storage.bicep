@@ -17,7 +17,7 @@ param skuName string
 @description('The ledger table (the app\'s WelfareAudit__Storage__TableName).')
 param tableName string
 
-@description('Create the immutable (WORM) append-blob container for signed checkpoints.')
+@description('Create the immutable (WORM) container the signed checkpoints are anchored in.')
 param enableCheckpointWorm bool
 
 @description('Name of the checkpoint container.')
@@ -64,8 +64,11 @@ resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: checkpointContainerName
 }
 
-// Time-based retention: a checkpoint blob can be appended to (protected append writes) but not
-// overwritten or deleted until it is checkpointImmutabilityDays old. ARM can only create the policy
+// Time-based retention: a checkpoint blob (one block blob per anchored checkpoint, written once with
+// If-None-Match: *, docs/ledger-format.md section 14) cannot be overwritten, appended to or deleted until it is
+// checkpointImmutabilityDays old. Protected append writes stay off: no blob in this container is ever appended
+// to, and with them on, an append blob created under an anchor's name before the app writes it could be filled
+// in later. ARM can only create the policy
 // unlocked; locking it (irreversible, after which not even the subscription owner can shorten it) is a
 // deliberate operator step (docs/deploy.md). Azure then refuses every request on the policy but "extend",
 // so once it is locked the deployment must not declare it again: checkpointPolicyLocked.
@@ -74,7 +77,8 @@ resource checkpointImmutability 'Microsoft.Storage/storageAccounts/blobServices/
   name: 'default'
   properties: {
     immutabilityPeriodSinceCreationInDays: checkpointImmutabilityDays
-    allowProtectedAppendWrites: true
+    allowProtectedAppendWrites: false
+    allowProtectedAppendWritesAll: false
   }
 }
 

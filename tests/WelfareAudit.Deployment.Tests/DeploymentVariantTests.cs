@@ -13,13 +13,15 @@ public sealed class DeploymentVariantTests(DeploymentSnapshotFixture snapshots)
     private const string ImmutabilityPolicy = "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies";
 
     [Fact]
-    public void CheckpointPolicyLocked_Default_DeclaresTheSixYearPolicyWithProtectedAppends()
+    public void CheckpointPolicyLocked_Default_DeclaresTheSixYearPolicyWithoutAppends()
     {
         var policy = Assert.Single(snapshots.Defaults.OfType(ImmutabilityPolicy));
 
         Assert.EndsWith("/checkpoints/default", policy["name"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2190, policy["properties"]!["immutabilityPeriodSinceCreationInDays"]!.GetValue<int>());
-        Assert.True(policy["properties"]!["allowProtectedAppendWrites"]!.GetValue<bool>());
+        // Anchors are block blobs written once (If-None-Match: *): nothing may append to a blob under the policy.
+        Assert.False(policy["properties"]!["allowProtectedAppendWrites"]!.GetValue<bool>());
+        Assert.False(policy["properties"]!["allowProtectedAppendWritesAll"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -55,6 +55,11 @@ public class StartupSettingsTests(ITestOutputHelper output)
         ["webhook URL: not https"] = new("WelfareAudit:Reminders:Webhook:Url", ("WelfareAudit__Reminders__Webhook__Url", "ftp://" + Secret + ".example/hook")),
         ["phone link: unparsable"] = new("WelfareAudit:Reminders:PhoneLink", ("WelfareAudit__Reminders__PhoneLink", "https://[" + Secret + "]/")),
         ["delivery attempts: not a number"] = new("WelfareAudit:Reminders:Delivery:Attempts", ("WelfareAudit__Reminders__Delivery__Attempts", Secret)),
+        ["checkpoint container URI: not https"] = new("WelfareAudit:Checkpoints:ContainerUri", ("WelfareAudit__Checkpoints__ContainerUri", "http://" + Secret + ".blob.core.windows.net/checkpoints")),
+        ["checkpoint container URI: no container"] = new("WelfareAudit:Checkpoints:ContainerUri", ("WelfareAudit__Checkpoints__ContainerUri", "https://" + Secret + ".blob.core.windows.net/")),
+        ["checkpoint container: URI and connection string"] = new("WelfareAudit:Checkpoints:ContainerUri",
+            ("WelfareAudit__Checkpoints__ContainerUri", "https://zq7.blob.core.windows.net/checkpoints"), ("WelfareAudit__Checkpoints__ConnectionString", "UseDevelopmentStorage=true;" + Secret)),
+        ["checkpoint connection string: no key=value"] = new("WelfareAudit:Checkpoints:ConnectionString", ("WelfareAudit__Checkpoints__ConnectionString", Secret + "-not-a-connection-string")),
         ["audit overdue days: not a number"] = new("WelfareAudit:Audit:OverdueAfterDays", ("WelfareAudit__Audit__OverdueAfterDays", Secret)),
     };
 

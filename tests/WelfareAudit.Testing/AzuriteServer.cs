@@ -5,8 +5,9 @@ namespace WelfareAudit.Testing;
 
 /// <summary>
 /// A real Azurite table service (the Azure Storage emulator from npm, pinned in package.json) started
-/// on a free loopback port with in-memory persistence. If Azurite is not installed the start FAILS with
-/// a message saying how to install it: tests that need storage never skip.
+/// on a free loopback port with in-memory persistence, or its blob service (<see cref="StartBlobAsync"/>, the
+/// same package). If Azurite is not installed the start FAILS with a message saying how to install it: tests
+/// that need storage never skip.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -17,40 +18,57 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private AzuriteServer(Process process, int port, StringBuilder output)
+    private readonly string _service;
+
+    private AzuriteServer(Process process, int port, StringBuilder output, string service)
     {
         _process = process;
         Port = port;
         _output = output;
+        _service = service;
     }
 
     public int Port { get; }
 
     public string TableEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint};";
+    /// <summary>The blob endpoint, when this is the blob service (<see cref="StartBlobAsync"/>).</summary>
+    public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
+
+    /// <summary>A connection string naming this service's endpoint (TableEndpoint or BlobEndpoint).</summary>
+    public string ConnectionString => _service == Blob
+        ? $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};"
+        : $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint};";
+
+    private const string Table = "table";
+    private const string Blob = "blob";
 
     public bool IsRunning => !_process.HasExited;
 
-    public static string ExecutablePath()
+    public static string ExecutablePath(string service = Table)
     {
-        var configured = Environment.GetEnvironmentVariable("AZURITE_TABLE");
+        var configured = Environment.GetEnvironmentVariable("AZURITE_" + service.ToUpperInvariant());
         if (!string.IsNullOrEmpty(configured))
         {
             return configured;
         }
-        return Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite-table");
+        return Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite-" + service);
     }
 
-    public static async Task<AzuriteServer> StartAsync(int? port = null)
+    /// <summary>Starts the table service.</summary>
+    public static Task<AzuriteServer> StartAsync(int? port = null) => StartAsync(Table, port);
+
+    /// <summary>Starts the blob service (<c>azurite-blob</c>, the same npm package), for the anchored checkpoints.</summary>
+    public static Task<AzuriteServer> StartBlobAsync(int? port = null) => StartAsync(Blob, port);
+
+    private static async Task<AzuriteServer> StartAsync(string service, int? port)
     {
-        var exe = ExecutablePath();
+        var exe = ExecutablePath(service);
         if (!File.Exists(exe))
         {
             throw new InvalidOperationException(
                 $"Azurite is not installed (looked for {exe}). Install it from the lockfile with `npm ci` in {RepositoryRoot.Path} " +
-                "(or set AZURITE_TABLE to an azurite-table executable). Tests that need storage run against the real emulator and do not skip.");
+                $"(or set AZURITE_{service.ToUpperInvariant()} to an azurite-{service} executable). Tests that need storage run against the real emulator and do not skip.");
         }
 
         Exception? last = null;
@@ -65,7 +83,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                 UseShellExecute = false,
                 WorkingDirectory = RepositoryRoot.Path,
             };
-            foreach (var arg in new[] { "--tableHost", "127.0.0.1", "--tablePort", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            foreach (var arg in new[] { $"--{service}Host", "127.0.0.1", $"--{service}Port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
                          "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--silent" })
             {
                 psi.ArgumentList.Add(arg);
@@ -78,7 +96,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
             if (await FreePort.WaitForListenerAsync(chosen, TimeSpan.FromSeconds(30), () => !process.HasExited))
             {
-                return new AzuriteServer(process, chosen, output);
+                return new AzuriteServer(process, chosen, output, service);
             }
 
             if (!process.HasExited)
@@ -118,7 +136,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         lock (_output)
         {
-            return $"Azurite on {TableEndpoint}: {_output}";
+            return $"Azurite {_service} on {TableEndpoint}: {_output}";
         }
     }
 }

@@ -12,7 +12,8 @@ namespace WelfareAudit.Cli;
 
 /// <summary>
 /// <c>welfare-audit</c>. Exit codes: 0 success; 1 the bundle failed verification (the first problem is
-/// named on stdout); 2 usage or I/O error; 3 Key Vault refused or could not be reached.
+/// named on stdout), or disagrees with the anchors; 2 usage or I/O error; 3 Key Vault refused or could not be reached;
+/// 4 the anchor container refused or could not be reached.
 /// </summary>
 public static class CliApp
 {
@@ -26,6 +27,10 @@ public static class CliApp
           welfare-audit verify <bundle.jsonl> [--public-key <key.pem>]
               Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
+          welfare-audit verify <bundle.jsonl> --anchors <folder> [--public-key <key.pem>]
+              Also checks the bundle against the anchored checkpoints in the folder: a fork, rollback or missing ledger fails.
+          welfare-audit anchors pull --container <url> [--sas <token> | --credential azure-cli|azd|managed-identity] [--ledger <id>] --out <folder>
+              Copies every anchored checkpoint of the practice's WORM container into the folder (read-only; idempotent).
           welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|azd|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
               azd: the account `azd auth login` signed in, in the tenant AZURE_TENANT_ID when it is set.
@@ -68,8 +73,12 @@ public static class CliApp
         {
             Description = "The practice's public key (PEM, GET /api/audit/signing-key), obtained separately from the bundle, so that a bundle re-signed with another key is refused.",
         };
-        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey };
-        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
+        var anchorsDir = new Option<string?>("--anchors")
+        {
+            Description = "A folder of anchored checkpoints (welfare-audit anchors pull): the bundle must agree with each (no fork, rollback or missing ledger).",
+        };
+        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, anchorsDir };
+        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.GetValue(anchorsDir), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
 
         var vault = new Option<string?>("--vault") { Description = "The vault's https URI (https://name.vault.azure.net)." };
         var prefix = new Option<string?>("--prefix") { Description = "Secret name prefix (default welfareaudit)." };
@@ -83,7 +92,7 @@ public static class CliApp
                 p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, secretClients, ct));
         }
         var keys = new Command("keys", "Creates and rotates the data, index and signing keys in Key Vault.") { init, rotate };
-        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys };
+        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys, AnchorCommands.Create() };
     }
 
     private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose);
@@ -95,7 +104,7 @@ public static class CliApp
         return UsageError;
     }
 
-    private static async Task<int> VerifyAsync(string path, string? keyPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> VerifyAsync(string path, string? keyPath, string? anchorsDir, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var pinned = keyPath is null ? null : ReadText(keyPath, "public key");
         Stream file;
@@ -159,7 +168,7 @@ public static class CliApp
             stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
                 $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
         }
-        return Ok;
+        return anchorsDir is null ? Ok : await AnchorCommands.VerifyAgainstAsync(path, result, anchorsDir, stdout, stderr, ct);
     }
 
     private static async Task<int> KeysAsync(bool rotate, KeysOptions options, TextWriter stdout, TextWriter stderr,

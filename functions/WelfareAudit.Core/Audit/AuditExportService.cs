@@ -1,4 +1,5 @@
 using System.Globalization;
+using WelfareAudit.Core.Anchors;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
 
@@ -8,6 +9,7 @@ namespace WelfareAudit.Core.Audit;
 /// The audit export use case (Supervisor only). <see cref="PrepareAsync"/> does everything that can fail
 /// cleanly before a byte is sent: it checks the role and the request, verifies each ledger in storage
 /// (a tampered ledger is refused, never presented as intact), finds where each ledger's part starts,
+/// compares each with its anchored checkpoints (a fork, rollback or missing ledger counts as failed verification),
 /// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format (one of
 /// <see cref="Formats"/>) and appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
 /// </summary>
@@ -17,7 +19,8 @@ public sealed class AuditExportService(
     LedgerCheckpointer checkpointer,
     ISigningKeys keys,
     AuditExportFormats formats,
-    TimeProvider time)
+    TimeProvider time,
+    AnchorAudit? anchorAudit = null)
 {
     /// <summary>The formats an export can be written in.</summary>
     public AuditExportFormats Formats => formats;
@@ -43,11 +46,16 @@ public sealed class AuditExportService(
         // Every ledger is verified before any is checkpointed: a signature is never put on a broken chain.
         // A ledger asked for by name that fails is refused; among all ledgers, one that fails is left out
         // and named in the export (one broken ledger never hides the others).
-        var verified = new List<LedgerVerification>(ledgers.Count);
-        var excluded = new List<LedgerFinding>();
+        var inStorage = new List<LedgerVerification>(ledgers.Count);
         foreach (var id in ledgers)
         {
-            var verification = await ledger.VerifyAsync(id, cancellationToken);
+            inStorage.Add(await ledger.VerifyAsync(id, cancellationToken));
+        }
+        var checkedLedgers = anchorAudit is null ? inStorage : await anchorAudit.CheckAsync(inStorage, request.Therapist is null, cancellationToken);
+        var verified = new List<LedgerVerification>(checkedLedgers.Count);
+        var excluded = new List<LedgerFinding>();
+        foreach (var verification in checkedLedgers)
+        {
             if (verification.Ok && verification.Events == 0 && request.Therapist is not null)
             {
                 // No row at all (a ledger whose head alone was deleted is a finding, not "unknown").

@@ -38,4 +38,19 @@ public enum BundleProblemKind
     /// outside the range) is disclosed, or one client is shown under two pseudonyms.
     /// </summary>
     DisclosureBroken,
+
+    /// <summary>
+    /// Checked against anchored checkpoints (<c>verify --anchors</c>, docs/ledger-format.md §14): the bundle holds another
+    /// hash at a sequence than an anchored checkpoint signed. <see cref="BundleProblem.Anchor"/> names the checkpoint's blob.
+    /// </summary>
+    Fork,
+
+    /// <summary>A ledger's part ends before a sequence that a checkpoint anchored before the export had signed.</summary>
+    Rollback,
+
+    /// <summary>A ledger anchored before the export is neither in the bundle nor named as excluded by it.</summary>
+    MissingLedger,
+
+    /// <summary>An anchored checkpoint's own signature does not verify under the bundle's key of that id, or its blob is not an anchor.</summary>
+    BadAnchor,
 }

@@ -1,3 +1,4 @@
+using WelfareAudit.Core.Anchors;
 using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Core.Audit;
@@ -7,8 +8,10 @@ namespace WelfareAudit.Core.Audit;
 /// "no searches in this period" can be proven. Timer triggers fire at least once, so a ledger whose last
 /// event is already a checkpoint made today (UTC) is left alone. One ledger's failure does not stop the
 /// others, but the run then fails (never a silent success), so the platform records and retries it.
+/// Each verified ledger's checkpoints that are not anchored yet (a write that failed earlier) are anchored first
+/// (<see cref="CheckpointAnchoring.CatchUpAsync"/>); an anchor write that fails is logged and retried by the next run.
 /// </summary>
-public sealed class DailyCheckpointJob(ILedger ledger, LedgerCheckpointer checkpointer, TimeProvider time)
+public sealed class DailyCheckpointJob(ILedger ledger, LedgerCheckpointer checkpointer, TimeProvider time, CheckpointAnchoring? anchoring = null)
 {
     public async Task RunAsync(CancellationToken cancellationToken) => await CheckpointAllAsync(cancellationToken);
 
@@ -32,6 +35,10 @@ public sealed class DailyCheckpointJob(ILedger ledger, LedgerCheckpointer checkp
                     continue;
                 }
                 var head = new LedgerHead(ledgerId, verification.Events, verification.HeadHash);
+                if (anchoring is not null)
+                {
+                    await anchoring.CatchUpAsync(ledgerId, head.Sequence, cancellationToken);
+                }
                 if (await IsCheckpointOfAsync(head, today, cancellationToken))
                 {
                     skipped++;

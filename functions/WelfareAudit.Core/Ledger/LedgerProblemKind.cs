@@ -29,4 +29,16 @@ public enum LedgerProblemKind
 
     /// <summary>A search's projection row disagrees with the state its events fold to (for example, marked discussed without a discussion).</summary>
     ProjectionMismatch,
+
+    /// <summary>
+    /// The chain holds another hash at a sequence than an anchored checkpoint (docs/ledger-format.md §14) signed:
+    /// history was rewritten after it was anchored. <see cref="LedgerProblem.Anchor"/> names the checkpoint's blob.
+    /// </summary>
+    Fork,
+
+    /// <summary>The chain is shorter than an anchored checkpoint's sequence: events were removed from its end.</summary>
+    Rollback,
+
+    /// <summary>A ledger that has anchored checkpoints has no row left in the table.</summary>
+    MissingLedger,
 }

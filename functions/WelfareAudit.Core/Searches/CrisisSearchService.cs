@@ -1,3 +1,4 @@
+using WelfareAudit.Core.Anchors;
 using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Reviews;
@@ -8,9 +9,10 @@ namespace WelfareAudit.Core.Searches;
 /// <summary>
 /// The use cases of the crisis search log. Every action is checked against the caller's role and the
 /// ledger's owner: a therapist acts only on their own ledger; a supervisor reads every ledger.
-/// Another therapist's search is reported as not found, so ids cannot be probed.
+/// Another therapist's search is reported as not found, so ids cannot be probed. Verification also compares
+/// each ledger with its anchored checkpoints when <paramref name="anchorAudit"/> is given.
 /// </summary>
-public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, TimeProvider time)
+public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, TimeProvider time, AnchorAudit? anchorAudit = null)
 {
     public const int MaxNoteLength = 4000;
     public const int MaxReasonLength = 2000;
@@ -251,7 +253,7 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         {
             results.Add(await ledger.VerifyAsync(id, cancellationToken));
         }
-        return results;
+        return anchorAudit is null ? results : await anchorAudit.CheckAsync(results, caller.Is(Role.Supervisor), cancellationToken);
     }
 
     private async Task<SearchSummary> SummarizeAsync(SearchProjection p, CancellationToken ct)

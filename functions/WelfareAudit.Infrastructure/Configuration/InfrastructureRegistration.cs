@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Registry;
+using WelfareAudit.Core.Anchors;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Reviews;
@@ -39,6 +41,7 @@ public static class InfrastructureRegistration
         services.AddSettings<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
         services.AddSettings<AuditReportOptions, AuditReportOptionsValidator>(AuditReportOptionsValidator.Section);
         services.AddSettings<AzureClientDefaultsOptions, AzureClientDefaultsOptionsValidator>(AzureClientDefaultsOptions.SectionName);
+        services.AddSettings<CheckpointAnchorOptions, CheckpointAnchorOptionsValidator>(CheckpointAnchorOptions.Section);
         // The schedules are root-level app settings (the names the Functions timer trigger resolves).
         services.AddSettings<TimerScheduleOptions, TimerScheduleOptionsValidator>("");
         services.TryAddSingleton(TimeProvider.System);
@@ -55,6 +58,14 @@ public static class InfrastructureRegistration
             clients.AddClient<SecretClient, SecretClientOptions>((options, credential, sp) =>
                 new SecretClient(sp.Settings<KeyOptions>().VaultUri
                     ?? throw new InvalidOperationException("WelfareAudit:Keys:VaultUri is not set: the local key file is in use."), credential, options));
+            // The WORM container of anchored checkpoints (built only when configured: see ICheckpointAnchors below).
+            clients.AddClient<BlobContainerClient, BlobClientOptions>((options, credential, sp) =>
+            {
+                var anchors = sp.Settings<CheckpointAnchorOptions>();
+                return string.IsNullOrWhiteSpace(anchors.ConnectionString)
+                    ? new BlobContainerClient(new Uri(anchors.ContainerUri!), credential, options)
+                    : new BlobContainerClient(anchors.ConnectionString, anchors.ContainerName, options);
+            });
             clients.UseCredential(sp => CreateCredential(sp.Settings<IdentityOptions>()));
             // The SDK's own retry and network timeout, tunable (WelfareAudit:AzureClientDefaults:Retry:MaxRetries,
             // :Delay, :NetworkTimeout...). We never add a second retry around these calls.
@@ -94,6 +105,17 @@ public static class InfrastructureRegistration
         services.TryAddSingleton(sp => sp.Settings<AuditReportOptions>());
         services.TryAddSingleton<ISigningKeys, KeyRingSigningKeys>();
         services.TryAddSingleton<IAuditLedgerReader>(sp => new TableAuditReader(sp.GetRequiredService<TableLedger>(), sp.GetRequiredService<IKeyRing>()));
+        // Anchored checkpoints (docs/ledger-format.md §14): written by the checkpointer, caught up by the daily job,
+        // compared by verify and the export. Off when no container is configured.
+        services.TryAddSingleton<ICheckpointAnchors>(sp =>
+        {
+            var anchors = sp.Settings<CheckpointAnchorOptions>();
+            return anchors.IsConfigured
+                ? new BlobCheckpointAnchors(sp.GetRequiredService<BlobContainerClient>(), createContainer: !string.IsNullOrWhiteSpace(anchors.ConnectionString))
+                : new UnconfiguredCheckpointAnchors();
+        });
+        services.TryAddSingleton<CheckpointAnchoring>();
+        services.TryAddSingleton<AnchorAudit>();
         services.TryAddSingleton<LedgerCheckpointer>();
         services.TryAddSingleton<DailyCheckpointJob>();
         // Export formats: a new format is one class and one line here.

@@ -450,7 +450,10 @@ public static partial class InfraChecks
             {
                 findings.Add($"{policy.Where}: condition {(condition.Length == 0 ? "absent" : condition)} does not leave a locked policy alone (not(parameters('checkpointPolicyLocked')))");
             }
-            ExpectLiteral(findings, policy, policy.Properties, "allowProtectedAppendWrites", true);
+            // One block blob per anchored checkpoint, never appended to: appends stay off, so that an append blob
+            // created under an anchor's name before the app writes it cannot be filled in later.
+            ExpectLiteral(findings, policy, policy.Properties, "allowProtectedAppendWrites", false);
+            ExpectLiteral(findings, policy, policy.Properties, "allowProtectedAppendWritesAll", false);
             var days = template.Resolve(policy, policy.Properties["immutabilityPeriodSinceCreationInDays"], useDefaults: true);
             if (days is not JsonValue v || !v.TryGetValue<int>(out var d) || d < 2190)
             {
