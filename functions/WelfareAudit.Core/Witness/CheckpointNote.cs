@@ -33,7 +33,7 @@ public sealed record CheckpointNote(string Origin, long TreeSize, byte[] RootHas
         {
             return null;
         }
-        var root = TryBase64(lines[2]);
+        var root = NoteBase64.TryDecode(lines[2]);
         var head = lines[3][HeadLinePrefix.Length..];
         if (root is not { Length: MerkleTree.HashSize } || Convert.ToBase64String(root) != lines[2] || !IsHash(head))
         {
@@ -43,16 +43,4 @@ public sealed record CheckpointNote(string Origin, long TreeSize, byte[] RootHas
     }
 
     public static bool IsHash(string text) => text.Length == 2 * ChainHash.Size && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
-
-    private static byte[]? TryBase64(string text)
-    {
-        try
-        {
-            return Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 }

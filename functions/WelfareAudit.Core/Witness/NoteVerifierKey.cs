@@ -50,12 +50,8 @@ public sealed record NoteVerifierKey(string Name, byte Type, byte[] PublicKey)
             error = "is not a verifier key (name+8 hex digits+base64)";
             return null;
         }
-        byte[] material;
-        try
-        {
-            material = Convert.FromBase64String(parts[2]);
-        }
-        catch (FormatException)
+        var material = NoteBase64.TryDecode(parts[2]);
+        if (material is null)
         {
             error = "has a key part that is not base64";
             return null;

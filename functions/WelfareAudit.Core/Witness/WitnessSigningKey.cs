@@ -51,12 +51,8 @@ public sealed class WitnessSigningKey
             error = "is not a witness private key (PRIVATE+KEY+name+id+key)";
             return null;
         }
-        byte[] material;
-        try
-        {
-            material = Convert.FromBase64String(parts[2]);
-        }
-        catch (FormatException)
+        var material = NoteBase64.TryDecode(parts[2]);
+        if (material is null)
         {
             error = "has a key part that is not base64";
             return null;
