@@ -23,6 +23,7 @@ public class LedgerEventCodecTests
             new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
+            new WitnessCosigned("w.example/w+01020304+BAAA", "clinic.example/welfare-audit/L1", 7, "cm9vdA==", new string('a', 64), "c2ln"),
         };
     }
 
@@ -57,7 +58,7 @@ public class LedgerEventCodecTests
     [Fact]
     public void EventTypes_All_ListsEveryEventOnce()
     {
-        Assert.Equal(9, EventTypes.All.Count);
+        Assert.Equal(10, EventTypes.All.Count);
         Assert.Contains(EventTypes.KeyRotated, EventTypes.All);
     }
 }
