@@ -18,6 +18,7 @@ public static class HttpRegistration
         services.TryAddSingleton<SearchHandlers>();
         services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<PhonePage>();
+        services.TryAddSingleton<WitnessHandlers>();
         services.TryAddSingleton<ApiServices>();
         services.TryAddSingleton<ApiDispatch>();
         return services;

@@ -18,6 +18,7 @@ public static class Routes
     public const string Health = "api/health";
     public const string AuditExport = "api/audit/export";
     public const string AuditSigningKey = "api/audit/signing-key";
+    public const string LedgerCosignatures = "api/ledger/cosignatures";
 
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
@@ -32,6 +33,7 @@ public static class Routes
         new("AmendSearch", "POST", Amendments, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.AmendSearch(c.Context, c.Caller!, c.RouteValue!)),
         new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
         new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
+        new("RecordCosignatures", "POST", LedgerCosignatures, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Witness.RecordCosignatures(c.Context, c.Caller!)),
         new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
         new("Health", "GET", Health, RouteAccess.Anonymous, null, _ => Task.FromResult(SearchHandlers.Health())),
         new("PhonePage", "GET", PhonePage, RouteAccess.Anonymous, null, c => c.Services.Page.Serve(c.Context, c.RouteValue)),
