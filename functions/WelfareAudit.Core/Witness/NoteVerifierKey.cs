@@ -43,7 +43,7 @@ public sealed record NoteVerifierKey(string Name, byte Type, byte[] PublicKey)
     public static NoteVerifierKey? TryParse(string text, out string? error)
     {
         error = null;
-        var parts = text.Trim().Split('+');
+        var parts = text.Trim().Split('+', 3); // base64 may hold '+'; a name and a key ID may not
         if (parts.Length != 3 || !IsValidName(parts[0]) || parts[1].Length != 8
             || !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id) || parts[1] != parts[1].ToLowerInvariant())
         {

@@ -41,8 +41,9 @@ public static class WitnessBundleCheck
                 }
                 else if (cosigned.TreeSize >= e.Header.Sequence)
                 {
-                    problem = new(WitnessProblemKind.BadCosignature, e.Header.LedgerId, e.Header.Sequence,
-                        $"the WitnessCosigned event at sequence {e.Header.Sequence} cosigns sequence {cosigned.TreeSize}, which is not before it");
+                    // A valid cosignature of more events than precede it: events before it were removed.
+                    problem = new(WitnessProblemKind.WitnessMismatch, e.Header.LedgerId, cosigned.TreeSize,
+                        $"the WitnessCosigned event at sequence {e.Header.Sequence} cosigns {cosigned.TreeSize} events, more than the chain now holds before it: the history was rewritten after the witness saw it");
                 }
                 else
                 {

@@ -44,7 +44,7 @@ public sealed class WitnessSigningKey
     {
         error = null;
         var trimmed = text.Trim();
-        var parts = trimmed.StartsWith(Prefix, StringComparison.Ordinal) ? trimmed[Prefix.Length..].Split('+') : [];
+        var parts = trimmed.StartsWith(Prefix, StringComparison.Ordinal) ? trimmed[Prefix.Length..].Split('+', 3) : [];
         if (parts.Length != 3 || !NoteVerifierKey.IsValidName(parts[0])
             || !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id))
         {
