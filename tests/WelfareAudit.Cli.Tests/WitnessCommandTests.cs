@@ -187,7 +187,7 @@ public sealed class WitnessCommandTests : IDisposable
         Assert.Equal(CliApp.VerificationFailed, run.ExitCode);
         Assert.Null(file);
         Assert.Contains("REFUSED", run.Out, StringComparison.Ordinal);
-        Assert.Contains($"ledger {_owner.LedgerId}, sequence 3: the chain's hash at sequence 3 is not the head this witness cosigned", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"ledger {_owner.LedgerId}, sequence 3: Diverges against the head this witness cosigned at sequence 3", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class WitnessCommandTests : IDisposable
         var (run, _) = await CosignAsync(_owner.WriteTo(_folder, "short.jsonl"), key);
 
         Assert.Equal(CliApp.VerificationFailed, run.ExitCode);
-        Assert.Contains("sequence 3: this witness cosigned 3 events", run.Out, StringComparison.Ordinal);
+        Assert.Contains("sequence 3: Truncated against the head this witness cosigned at sequence 3", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using WelfareAudit.Core.Audit.Verification;
 using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Core.Witness;
@@ -66,10 +67,10 @@ public static class WitnessCosigner
                 newState, [], missing);
     }
 
-    /// <summary>One ledger's chain as it streams by: its Merkle tree, and what it held at the sequence cosigned before.</summary>
+    /// <summary>One ledger's chain as it streams by: its Merkle tree, and its hashes from the sequence cosigned before on.</summary>
     private sealed class Chain(WitnessStateEntry? before)
     {
-        private string? _hashThen;
+        private readonly List<string> _since = [];
         private string? _rootThen;
 
         public MerkleTreeBuilder Tree { get; } = new();
@@ -80,29 +81,41 @@ public static class WitnessCosigner
         {
             Tree.Append(Convert.FromHexString(e.Hash));
             LastHash = e.Hash;
-            if (before is not null && Tree.Size == before.TreeSize)
+            if (before is null || Tree.Size < before.TreeSize)
             {
-                _hashThen = e.Hash;
+                return;
+            }
+            _since.Add(e.Hash);
+            if (Tree.Size == before.TreeSize)
+            {
                 _rootThen = Convert.ToBase64String(Tree.Root());
             }
         }
 
-        /// <summary>The rule --extends also applies: the new chain holds the old head at the old sequence.</summary>
+        /// <summary>
+        /// The <c>--extends</c> rule (<see cref="ExtendsRule"/>, docs/ledger-format.md §16), with the head this witness
+        /// cosigned last as the earlier history: the new chain must hold that hash at that sequence. The root over the
+        /// same events is compared too (it cannot differ when the hashes agree, unless the state file was edited).
+        /// </summary>
         public CosignRefusal? Refusal(string ledgerId)
         {
             if (before is null)
             {
                 return null;
             }
-            if (Tree.Size < before.TreeSize)
+            var old = LedgerHistory.HeadOnly(ledgerId, before.TreeSize, before.HeadHash);
+            var now = _since.Count == 0
+                ? LedgerHistory.HeadOnly(ledgerId, Tree.Size, LastHash ?? ChainHash.ToHex(ChainHash.Genesis))
+                : LedgerHistory.Create(ledgerId, before.TreeSize + 1, _since);
+            var extension = ExtendsRule.Check(old, now);
+            var when = Timestamps.ToText(WitnessCosignatures.TimeOf(before.Timestamp));
+            if (!extension.Ok)
             {
-                return new(ledgerId, before.TreeSize, $"this witness cosigned {before.TreeSize} events on {Timestamps.ToText(WitnessCosignatures.TimeOf(before.Timestamp))}, and the chain now has {Tree.Size}: it was rolled back");
+                return new(ledgerId, extension.Sequence ?? before.TreeSize,
+                    $"{extension.Kind} against the head this witness cosigned at sequence {before.TreeSize} on {when}: {extension.Detail}");
             }
-            if (_hashThen != before.HeadHash || _rootThen != before.RootHash)
-            {
-                return new(ledgerId, before.TreeSize, $"the chain's hash at sequence {before.TreeSize} is not the head this witness cosigned there on {Timestamps.ToText(WitnessCosignatures.TimeOf(before.Timestamp))}: the history was rewritten");
-            }
-            return null;
+            return _rootThen == before.RootHash ? null
+                : new(ledgerId, before.TreeSize, $"the Merkle root over events 1..{before.TreeSize} is not the one this witness cosigned on {when}");
         }
     }
 }
