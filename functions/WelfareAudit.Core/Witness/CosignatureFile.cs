@@ -22,6 +22,8 @@ public sealed class CosignatureFile
         NumberHandling = JsonNumberHandling.Strict,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A file people read and diff: '+' in keys and base64 stays '+' (nothing here is ever put into HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public string? Format { get; set; }
