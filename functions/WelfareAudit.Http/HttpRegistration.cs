@@ -20,6 +20,7 @@ public static class HttpRegistration
         services.TryAddSingleton<ReviewHandlers>();
         services.TryAddSingleton<AccountingHandlers>();
         services.TryAddSingleton<PhonePage>();
+        services.TryAddSingleton<WitnessHandlers>();
         services.TryAddSingleton<ApiServices>();
         services.TryAddSingleton<ApiDispatch>();
         return services;

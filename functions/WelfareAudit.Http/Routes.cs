@@ -24,6 +24,7 @@ public static class Routes
 
     /// <summary>The client code is in the body, never in this URL (docs/api.md, "POST /api/clients/accounting").</summary>
     public const string ClientAccounting = "api/clients/accounting";
+    public const string LedgerCosignatures = "api/ledger/cosignatures";
 
     /// <summary>The phone page and its assets; the catch-all loses to every literal API route.</summary>
     public const string PhonePage = "{*asset}";
@@ -39,6 +40,7 @@ public static class Routes
         new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
         new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
         new("ProvideClientAccounting", "POST", ClientAccounting, RouteAccess.TherapistOrSupervisor, RateBudget.Exports, c => c.Services.Accounting.ProvideClientAccounting(c.Context, c.Caller!)),
+        new("RecordCosignatures", "POST", LedgerCosignatures, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Witness.RecordCosignatures(c.Context, c.Caller!)),
         new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
         new("ListReviews", "GET", Reviews, RouteAccess.Supervisor, null, c => c.Services.Reviews.ListReviews(c.Context, c.Caller!)),
         new("ReviewSearch", "POST", Review, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Reviews.ReviewSearch(c.Context, c.Caller!, c.RouteValue!)),

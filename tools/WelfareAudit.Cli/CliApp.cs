@@ -24,13 +24,18 @@ public static class CliApp
 
     private const string Usage = """
         usage:
-          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>]
+          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>] [--witness <witness.vkey|witness.pem>]
               Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
           welfare-audit verify <bundle.jsonl> --anchors <folder> [--public-key <key.pem>]
               Also checks the bundle against the anchored checkpoints in the folder: a fork, rollback or missing ledger fails.
           welfare-audit anchors pull --container <url> [--sas <token> | --credential azure-cli|azd|managed-identity] [--ledger <id>] --out <folder>
               Copies every anchored checkpoint of the practice's WORM container into the folder (read-only; idempotent).
+              --witness: every ledger must carry a cosignature by that witness, each agreeing with the chain.
+          welfare-audit witness init --out <folder> [--name <key name>]
+              Creates a witness key pair on the witness's own machine (never the practice's).
+          welfare-audit witness cosign <bundle.jsonl> --key <witness.key> --practice <name> [--public-key <key.pem>] [--state <folder>] [--out <file>]
+              Verifies the bundle, checks it extends what this witness cosigned before, writes the cosignatures to upload.
           welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|azd|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
               azd: the account `azd auth login` signed in, in the tenant AZURE_TENANT_ID when it is set.
@@ -40,10 +45,10 @@ public static class CliApp
 
     /// <summary>Runs the CLI in-process (tests call this); <paramref name="secretClients"/> replaces the Key Vault client factory.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
-        Func<Uri, TokenCredential, SecretClient>? secretClients = null)
+        Func<Uri, TokenCredential, SecretClient>? secretClients = null, TimeProvider? time = null)
     {
         // No response files: a bundle named "@x" is a file name, not a list of arguments.
-        var parsed = Commands(secretClients).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parsed = Commands(secretClients, time ?? TimeProvider.System).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             return Fail(stderr, string.Join(" ", parsed.Errors.Select(e => e.Message)));
@@ -66,7 +71,7 @@ public static class CliApp
     }
 
     /// <summary>The commands (docs/architecture.md: a new CLI command is one more <see cref="Command"/> here, with its action).</summary>
-    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients)
+    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients, TimeProvider time)
     {
         var bundle = new Argument<string>("bundle") { Description = "The bundle file (JSON lines)." };
         var publicKey = new Option<string?>("--public-key")
@@ -77,8 +82,12 @@ public static class CliApp
         {
             Description = "A folder of anchored checkpoints (welfare-audit anchors pull): the bundle must agree with each (no fork, rollback or missing ledger).",
         };
-        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, anchorsDir };
-        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.GetValue(anchorsDir), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
+        var witness = new Option<string?>("--witness")
+        {
+            Description = "A witness's public key (witness.vkey or witness.pem): every ledger must carry a cosignature by it, each agreeing with the chain.",
+        };
+        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, anchorsDir, witness };
+        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.GetValue(anchorsDir), p.GetValue(witness), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
 
         var vault = new Option<string?>("--vault") { Description = "The vault's https URI (https://name.vault.azure.net)." };
         var prefix = new Option<string?>("--prefix") { Description = "Secret name prefix (default welfareaudit)." };
@@ -92,7 +101,7 @@ public static class CliApp
                 p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, secretClients, ct));
         }
         var keys = new Command("keys", "Creates and rotates the data, index and signing keys in Key Vault.") { init, rotate };
-        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys, AnchorCommands.Create() };
+        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys, AnchorCommands.Create(), WitnessCommands.Build(time) };
     }
 
     private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose);
@@ -104,7 +113,7 @@ public static class CliApp
         return UsageError;
     }
 
-    private static async Task<int> VerifyAsync(string path, string? keyPath, string? anchorsDir, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> VerifyAsync(string path, string? keyPath, string? anchorsDir, string? witnessPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var pinned = keyPath is null ? null : ReadText(keyPath, "public key");
         Stream file;
@@ -150,6 +159,16 @@ public static class CliApp
             stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
             return VerificationFailed;
         }
+        IReadOnlyList<string> witnessLines = [];
+        if (witnessPath is not null)
+        {
+            var (failed, lines) = await WitnessCommands.CheckAsync(path, witnessPath, stdout, ct);
+            if (failed is { } code)
+            {
+                return code;
+            }
+            witnessLines = lines;
+        }
         stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s) verified.");
         stdout.WriteLine($"  exported {Text(result.GeneratedAt)} by {TerminalText.Escape(result.GeneratedBy)}, manifest signed with key {TerminalText.Escape(result.ManifestKeyId)}.");
         stdout.WriteLine(pinned is null
@@ -167,6 +186,10 @@ public static class CliApp
         {
             stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
                 $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+        }
+        foreach (var line in witnessLines)
+        {
+            stdout.WriteLine(line);
         }
         return anchorsDir is null ? Ok : await AnchorCommands.VerifyAgainstAsync(path, result, anchorsDir, stdout, stderr, ct);
     }
@@ -237,7 +260,7 @@ public static class CliApp
         return Ok;
     }
 
-    private static string ReadText(string path, string what)
+    internal static string ReadText(string path, string what)
     {
         try
         {
@@ -251,5 +274,5 @@ public static class CliApp
 
     private static string Text(DateTimeOffset? at) => at is null ? "(unknown)" : Timestamps.ToText(at.Value);
 
-    private sealed class UsageException(string message) : Exception(message);
+    internal sealed class UsageException(string message) : Exception(message);
 }

@@ -22,6 +22,7 @@ public static class LedgerEventCodec
                 clear["format"], Long(clear["count"]), clear.TryGetValue("checkpointSequence", out var c) ? Long(c) : null),
             EventTypes.KeyRotated => new KeyRotated(clear["purpose"], clear["keyId"]),
             EventTypes.ClientAccountingProvided => new ClientAccountingProvided(clear["requestedBy"], clear["clientIndex"], clear["format"], Long(clear["count"]), Long(clear["upToSequence"])),
+            EventTypes.WitnessCosigned => new WitnessCosigned(clear["witness"], clear["origin"], Long(clear["treeSize"]), clear["rootHash"], clear["headHash"], clear["signature"]),
             _ => throw new FormatException("Unknown event type in ledger."),
         };
     }

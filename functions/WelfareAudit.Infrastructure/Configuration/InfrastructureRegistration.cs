@@ -128,6 +128,7 @@ public static class InfrastructureRegistration
         services.TryAddSingleton<AuditExportFormats>();
         services.TryAddSingleton<AuditExportService>();
         services.TryAddSingleton<WelfareAudit.Core.Accounting.ClientAccountingService>();
+        services.TryAddSingleton<WelfareAudit.Core.Witness.CosignatureRecorder>();
         return services;
     }
 

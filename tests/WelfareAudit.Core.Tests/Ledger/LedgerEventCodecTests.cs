@@ -25,6 +25,7 @@ public class LedgerEventCodecTests
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
             new ClientAccountingProvided("oid-sup", "k:ab", "bundle", 3, 17),
+            new WitnessCosigned("w.example/w+01020304+BAAA", "clinic.example/welfare-audit/L1", 7, "cm9vdA==", new string('a', 64), "c2ln"),
         };
     }
 

@@ -156,6 +156,7 @@ public static partial class HostileCorpus
         Origins(cases, now);
         Reviews(cases);
         Accounting(cases);
+        CosignatureCorpus.Add(cases);
 
         var duplicates = cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
