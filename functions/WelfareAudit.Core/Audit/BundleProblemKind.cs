@@ -53,4 +53,11 @@ public enum BundleProblemKind
 
     /// <summary>An anchored checkpoint's own signature does not verify under the bundle's key of that id, or its blob is not an anchor.</summary>
     BadAnchor,
+
+    /// <summary>
+    /// A checkpoint, a ledger's signed head or the manifest is signed by a key the ledger's chain never announced with a
+    /// <c>KeyRotated</c> event (and that is not the part's first key), or the bundle carries another public key under an
+    /// announced id (docs/ledger-format.md §17).
+    /// </summary>
+    UnannouncedKey,
 }

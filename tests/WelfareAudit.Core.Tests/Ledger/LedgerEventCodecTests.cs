@@ -26,6 +26,7 @@ public class LedgerEventCodecTests
             new KeyRotated("data", "v2"),
             new ClientAccountingProvided("oid-sup", "k:ab", "bundle", 3, 17),
             new WitnessCosigned("w.example/w+01020304+BAAA", "clinic.example/welfare-audit/L1", 7, "cm9vdA==", new string('a', 64), "c2ln"),
+            new KeyRotated("signing", "v3", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"),
         };
     }
 
@@ -76,10 +77,23 @@ public class LedgerEventCodecTests
     }
 
     [Fact]
+    public void ToFields_KeyRotated_EverythingClear_PublicKeyOnlyWhenGiven()
+    {
+        var signing = new KeyRotated(KeyRotated.Signing, "v3", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE").ToFields();
+        var data = new KeyRotated(KeyRotated.Data, "v2").ToFields();
+
+        Assert.Equal(["keyId", "publicKey", "purpose"], signing.Clear.Keys);
+        Assert.Empty(signing.Sensitive);
+        Assert.Equal(["keyId", "purpose"], data.Clear.Keys);
+        Assert.Null(Assert.IsType<KeyRotated>(LedgerEventCodec.Decode(EventTypes.KeyRotated, data.Clear, data.Sensitive)).PublicKey);
+    }
+
+    [Fact]
     public void EventTypes_All_ListsEveryEventOnce()
     {
-        Assert.Equal(10, EventTypes.All.Count);
+        Assert.Equal(11, EventTypes.All.Count);
         Assert.Contains(EventTypes.ClientAccountingProvided, EventTypes.All);
+        Assert.Contains(EventTypes.WitnessCosigned, EventTypes.All);
         Assert.Contains(EventTypes.KeyRotated, EventTypes.All);
     }
 }
