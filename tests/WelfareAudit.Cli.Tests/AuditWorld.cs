@@ -70,12 +70,13 @@ public sealed class AuditWorld : IAsyncDisposable
 
     /// <summary>
     /// The same table and key file in a new process (fresh caches, the clock where this one's is): what the app is after
-    /// its storage was changed behind its back. This world is disposed.
+    /// its storage was changed behind its back. This world is disposed. <paramref name="configure"/> replaces this world's
+    /// service overrides (the owner may also change the app's settings, e.g. switch anchoring off).
     /// </summary>
-    public async Task<AuditWorld> RestartAsync()
+    public async Task<AuditWorld> RestartAsync(Action<IServiceCollection>? configure = null)
     {
         await DisposeAsync();
-        return new AuditWorld(_azurite, _configure, TableName, Folder, Time.GetUtcNow());
+        return new AuditWorld(_azurite, configure ?? _configure, TableName, Folder, Time.GetUtcNow());
     }
 
     public ILedger Ledger => _provider.GetRequiredService<ILedger>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WelfareAudit.Core.Ledger;
 
 namespace WelfareAudit.Cli.Tests.Trust;
@@ -7,7 +8,8 @@ namespace WelfareAudit.Cli.Tests.Trust;
 /// the board keeps (<see cref="OldBundle"/>), more activity, then the owner deletes a search from the middle of
 /// therapist A's ledger (<see cref="OwnerRewrite"/>) and exports again (<see cref="NewBundle"/>). Each detector adds
 /// its own assertion on the two bundles; <paramref name="afterOldExport"/> runs what the board or a witness does with
-/// the earlier export before the rewrite (cosign it, pull anchors).
+/// the earlier export before the rewrite (cosign it, pull anchors); <paramref name="ownersApp"/> is how the owner configures
+/// the app that exports after the rewrite.
 /// </summary>
 public sealed class OwnerRewriteScenario(AuditWorld world)
 {
@@ -29,7 +31,7 @@ public sealed class OwnerRewriteScenario(AuditWorld world)
 
     public OwnerRewriteResult Rewrite { get; private set; } = null!;
 
-    public async Task<OwnerRewriteScenario> RunAsync(Func<OwnerRewriteScenario, Task>? afterOldExport = null)
+    public async Task<OwnerRewriteScenario> RunAsync(Func<OwnerRewriteScenario, Task>? afterOldExport = null, Action<IServiceCollection>? ownersApp = null)
     {
         await world.SearchWithFollowUpAsync(LedgerId, "CLIENT-A1");
         DeletedSearch = await world.SearchWithFollowUpAsync(LedgerId, "CLIENT-A2");
@@ -47,7 +49,7 @@ public sealed class OwnerRewriteScenario(AuditWorld world)
         world.Time.Advance(TimeSpan.FromDays(30));
         await world.SearchWithFollowUpAsync(LedgerId, "CLIENT-A4");
         Rewrite = await OwnerRewrite.Of(world).DeleteSearchAsync(LedgerId, DeletedSearch.Id);
-        world = await world.RestartAsync();
+        world = await world.RestartAsync(ownersApp);
         world.Time.Advance(TimeSpan.FromDays(1));
         NewBundle = await world.ExportAsync(AuditWorld.Bundle(), "new.bundle.jsonl");
         return this;
