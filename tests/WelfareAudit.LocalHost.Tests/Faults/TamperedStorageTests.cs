@@ -130,6 +130,34 @@ public sealed class TamperedStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReviewQueueAndOversight_EnvelopeKeyIdChangedInOneLedger_NamedUnreadableAndEveryOtherLedgerServed()
+    {
+        var (broken, _) = await TherapistWithSearchAsync("C-REVIEW-KEYID-BROKEN");
+        var (sound, soundSearch) = await TherapistWithSearchAsync("C-REVIEW-KEYID-SOUND");
+        var table = Raw();
+        var row = (await table.GetEntityAsync<TableEntity>(broken, "0000000000000000001")).Value;
+        var envelope = (byte[])row["S_riskLevel"];
+        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
+        row["S_riskLevel"] = envelope;
+        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
+
+        var queue = await supervisor.GetAsync("api/reviews");
+        var oversight = await supervisor.GetAsync("api/oversight");
+
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        var page = await Json(queue);
+        Assert.Equal([soundSearch], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        var unreadable = Assert.Single(page.GetProperty("unreadable").EnumerateArray());
+        Assert.Equal((broken, 1, "ModifiedRow"), (unreadable.GetProperty("ledger").GetString(), unreadable.GetProperty("sequence").GetInt32(), unreadable.GetProperty("kind").GetString()));
+        Assert.Equal(HttpStatusCode.OK, oversight.StatusCode);
+        var view = await Json(oversight);
+        Assert.Equal(2, view.GetProperty("awaitingReview").GetInt32());
+        Assert.Equal([sound], view.GetProperty("rarity").GetProperty("therapists").EnumerateArray().Select(t => t.GetProperty("therapist").GetString()));
+        Assert.Equal(broken, Assert.Single(view.GetProperty("unreadable").EnumerateArray()).GetProperty("ledger").GetString());
+    }
+
+    [Fact]
     public async Task HeadRowDeleted_LedgerStillVerifiedListedExportedCheckpointedAndReminded()
     {
         var (headless, headlessSearch) = await TherapistWithSearchAsync("C-HEADLESS");
