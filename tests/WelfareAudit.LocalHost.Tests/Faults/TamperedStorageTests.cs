@@ -63,6 +63,17 @@ public sealed class TamperedStorageTests : IAsyncLifetime
 
     private TableClient Raw() => new(_azurite.ConnectionString, Table);
 
+    /// <summary>Changes one byte of the key id of a ciphertext of the ledger's first event (its SearchLogged).</summary>
+    private async Task ChangeKeyIdAsync(string ledgerId, string property)
+    {
+        var table = Raw();
+        var row = (await table.GetEntityAsync<TableEntity>(ledgerId, "0000000000000000001")).Value;
+        var envelope = (byte[])row[property];
+        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
+        row[property] = envelope;
+        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+    }
+
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
@@ -93,12 +104,7 @@ public sealed class TamperedStorageTests : IAsyncLifetime
     {
         var (broken, _) = await TherapistWithSearchAsync("C-KEYID-BROKEN");
         var (sound, soundSearch) = await TherapistWithSearchAsync("C-KEYID-SOUND");
-        var table = Raw();
-        var row = (await table.GetEntityAsync<TableEntity>(broken, "0000000000000000001")).Value;
-        var envelope = (byte[])row["S_clientRef"];
-        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
-        row["S_clientRef"] = envelope;
-        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        await ChangeKeyIdAsync(broken, "S_clientRef");
         using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
 
         var verify = await supervisor.GetAsync("api/ledger/verify");
@@ -134,12 +140,7 @@ public sealed class TamperedStorageTests : IAsyncLifetime
     {
         var (broken, _) = await TherapistWithSearchAsync("C-REVIEW-KEYID-BROKEN");
         var (sound, soundSearch) = await TherapistWithSearchAsync("C-REVIEW-KEYID-SOUND");
-        var table = Raw();
-        var row = (await table.GetEntityAsync<TableEntity>(broken, "0000000000000000001")).Value;
-        var envelope = (byte[])row["S_riskLevel"];
-        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
-        row["S_riskLevel"] = envelope;
-        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        await ChangeKeyIdAsync(broken, "S_riskLevel");
         using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
 
         var queue = await supervisor.GetAsync("api/reviews");
