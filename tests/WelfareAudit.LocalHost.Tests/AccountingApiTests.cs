@@ -105,7 +105,7 @@ public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
         var b = NewId();
         using var therapistA = Client(a, Role.Therapist);
         using var therapistB = Client(b, Role.Therapist);
-        await LogAsync(therapistA, "C-MINE-" + _marker, "mine");
+        var mineId = await LogAsync(therapistA, "C-MINE-" + _marker, "mine");
         await LogAsync(therapistA, "C-OTHER-" + _marker, "other");
         await LogAsync(therapistB, "C-OF-B-" + _marker, "ofb");
 
@@ -116,6 +116,10 @@ public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
         Assert.All(Texts("other"), t => Assert.DoesNotContain(t, own, StringComparison.Ordinal));
         Assert.DoesNotContain("C-MINE", own, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(a, own, StringComparison.Ordinal);
+        Assert.DoesNotContain(mineId, own, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(mineId[..8], own, StringComparison.OrdinalIgnoreCase);
+        var index = ((ClientAccountingProvided)(await EventsAsync(a))[^1].Event).ClientIndex;
+        Assert.DoesNotContain(index[(index.IndexOf(':', StringComparison.Ordinal) + 1)..], own, StringComparison.Ordinal);
 
         // Another therapist's client: the same answer as a code nobody ever used (existence is not revealed).
         var theirs = await PageAsync(therapistB, "C-MINE-" + _marker);

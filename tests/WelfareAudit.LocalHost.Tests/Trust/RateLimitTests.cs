@@ -134,6 +134,20 @@ public class RateLimitTests(LocalHostFixture host)
         await SpendWritesAsync(both);
     }
 
+    [Fact]
+    public async Task ClientAccounting_SpendsTheExportsBudget_SharedWithTheExport()
+    {
+        var (side, baseAddress) = await StartAsync();
+        await using var _ = side;
+        using var both = Client(baseAddress, Guid.NewGuid().ToString("D"), Role.Therapist, Role.Supervisor);
+        using var accounting = new StringContent("{\"clientRef\":\"C-1\",\"format\":\"html\"}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.OK, (await both.PostAsync("api/clients/accounting", accounting)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await both.GetAsync("api/audit/export?format=csv")).StatusCode);
+
+        await AssertTooManyRequests(await both.PostAsync("api/clients/accounting", accounting), "exports");
+        await SpendWritesAsync(both);
+    }
+
     [Theory]
     [InlineData("WelfareAudit:RateLimits:Writes:PermitLimit", "0")]
     [InlineData("WelfareAudit:RateLimits:Exports:Window", "00:00:00")]
