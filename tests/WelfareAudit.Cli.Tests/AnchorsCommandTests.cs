@@ -185,4 +185,23 @@ public sealed class AnchorsCommandTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains($"the export left out ledger {AuditWorld.TherapistA}: it failed verification in storage at sequence 5 (Fork)", run.Out, StringComparison.Ordinal);
         Assert.Contains($"the export left out ledger {AuditWorld.TherapistB}: it failed verification in storage at sequence 6 (Rollback)", run.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_OwnerRebuiltWithANewSigningKey_OldAnchorsStillComparedForkFound()
+    {
+        var original = await OriginalAsync();
+        var rebuilt = World(anchoring: false); // a new key file: a key the original anchors were not signed with
+        rebuilt.Time.SetUtcNow(original.Time.GetUtcNow().AddDays(1));
+        await rebuilt.SearchWithFollowUpAsync(AuditWorld.TherapistA, "C-1");
+        await rebuilt.SearchWithFollowUpAsync(AuditWorld.TherapistB, "C-2");
+        await rebuilt.DailyCheckpoint.CheckpointAllAsync(default);
+        var bundle = await rebuilt.ExportAsync(AuditWorld.Bundle());
+        var folder = await PullAsync(rebuilt);
+
+        var run = await CliRun.RunAsync("verify", bundle, "--anchors", folder);
+
+        Assert.Equal(CliApp.VerificationFailed, run.ExitCode);
+        Assert.Contains("anchors compared without checking their signature: 4 (signed with a key the bundle does not carry)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"where: ledger {AuditWorld.TherapistA}, sequence 5, anchor {AuditWorld.TherapistA}/00000000000000000005-", run.Out, StringComparison.Ordinal);
+    }
 }
