@@ -23,9 +23,10 @@ public static class CliApp
 
     private const string Usage = """
         usage:
-          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>] [--witness <witness.vkey|witness.pem>]
+          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>] [--extends <earlier.jsonl> [--extends-public-key <key.pem>]] [--witness <witness.vkey|witness.pem>]
               Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
+              --extends: also proves that the bundle contains an earlier export's history unchanged.
               --witness: every ledger must carry a cosignature by that witness, each agreeing with the chain.
           welfare-audit witness init --out <folder> [--name <key name>]
               Creates a witness key pair on the witness's own machine (never the practice's).
@@ -73,12 +74,21 @@ public static class CliApp
         {
             Description = "The practice's public key (PEM, GET /api/audit/signing-key), obtained separately from the bundle, so that a bundle re-signed with another key is refused.",
         };
+        var extends = new Option<string?>("--extends")
+        {
+            Description = "An earlier export of the same practice, kept since: refuse unless this bundle contains its history unchanged (docs/ledger-format.md §16).",
+        };
+        var extendsKey = new Option<string?>("--extends-public-key")
+        {
+            Description = "The public key the earlier export was verified with (default: the --public-key), when the signing key was rotated since.",
+        };
         var witness = new Option<string?>("--witness")
         {
             Description = "A witness's public key (witness.vkey or witness.pem): every ledger must carry a cosignature by it, each agreeing with the chain.",
         };
-        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, witness };
-        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.GetValue(witness), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
+        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, extends, extendsKey, witness };
+        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), (p.GetValue(extends), p.GetValue(extendsKey)), p.GetValue(witness),
+            p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
 
         var vault = new Option<string?>("--vault") { Description = "The vault's https URI (https://name.vault.azure.net)." };
         var prefix = new Option<string?>("--prefix") { Description = "Secret name prefix (default welfareaudit)." };
@@ -104,9 +114,14 @@ public static class CliApp
         return UsageError;
     }
 
-    private static async Task<int> VerifyAsync(string path, string? keyPath, string? witnessPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> VerifyAsync(string path, string? keyPath, (string? Bundle, string? KeyPath) earlier, string? witnessPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var pinned = keyPath is null ? null : ReadText(keyPath, "public key");
+        if (earlier.KeyPath is not null && earlier.Bundle is null)
+        {
+            throw new UsageException("--extends-public-key needs --extends.");
+        }
+        var earlierPinned = earlier.KeyPath is null ? pinned : ReadText(earlier.KeyPath, "public key of the earlier export");
         Stream file;
         try
         {
@@ -127,27 +142,22 @@ public static class CliApp
         // The verdict line is the CLI's own words and numbers only; everything the file said follows, escaped.
         if (!result.Ok)
         {
-            var problem = result.Problem!;
-            stdout.WriteLine($"FAILED: {problem.Kind}");
-            var where = new List<string>();
-            if (problem.LedgerId is not null)
-            {
-                where.Add($"ledger {TerminalText.Escape(problem.LedgerId)}");
-            }
-            if (problem.Sequence is { } sequence)
-            {
-                where.Add($"sequence {sequence.ToString(CultureInfo.InvariantCulture)}");
-            }
-            if (problem.Line is { } line)
-            {
-                where.Add($"line {line.ToString(CultureInfo.InvariantCulture)}");
-            }
-            if (where.Count > 0)
-            {
-                stdout.WriteLine($"  where: {string.Join(", ", where)}");
-            }
-            stdout.WriteLine($"  detail: {TerminalText.Escape(problem.Detail)}");
-            stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
+            stdout.WriteLine($"FAILED: {result.Problem!.Kind}");
+            BundleProblemText.Write(stdout, result);
+            return VerificationFailed;
+        }
+        // --extends: the earlier export must verify too, and the verdict covers the comparison (§16).
+        var extension = earlier.Bundle is null ? null : await ExtendsCheck.RunAsync(path, earlier.Bundle, earlierPinned, stderr, ct);
+        if (extension is { Extension: null })
+        {
+            stdout.WriteLine($"FAILED: {extension.Old.Problem!.Kind}");
+            stdout.WriteLine("  in: the earlier export (--extends); the new bundle itself verifies.");
+            BundleProblemText.Write(stdout, extension.Old);
+            return VerificationFailed;
+        }
+        if (extension?.Extension is { Ok: false } refused)
+        {
+            ExtendsCheck.WriteRefusal(stdout, refused);
             return VerificationFailed;
         }
         IReadOnlyList<string> witnessLines = [];
@@ -173,6 +183,11 @@ public static class CliApp
         {
             stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
                 $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+        }
+        if (extension?.Extension is { } extended)
+        {
+            stdout.WriteLine($"EXTENDS: the bundle contains the earlier export's history unchanged (exported {Text(extension.Old.GeneratedAt)}), in each of its {extension.Old.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s).");
+            ExtendsCheck.WriteLedgers(stdout, extended);
         }
         foreach (var line in witnessLines)
         {
