@@ -10,9 +10,10 @@ namespace WelfareAudit.Cli.Tests.Trust;
 [Collection(AzuriteCollection.Name)]
 public sealed class OwnerRewriteTests(AzuriteFixture azurite) : IAsyncLifetime
 {
+    private readonly WitnessRound _witness = new();
     private OwnerRewriteScenario _attack = null!;
 
-    public async Task InitializeAsync() => _attack = await new OwnerRewriteScenario(new AuditWorld(azurite)).RunAsync();
+    public async Task InitializeAsync() => _attack = await new OwnerRewriteScenario(new AuditWorld(azurite)).RunAsync(_witness.CosignAndUploadAsync);
 
     public async Task DisposeAsync() => await _attack.World.DisposeAsync();
 
@@ -36,5 +37,32 @@ public sealed class OwnerRewriteTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.StartsWith("REFUSED: Diverges", run.Out, StringComparison.Ordinal);
         Assert.True(run.Out.Contains($"where: ledger {_attack.LedgerId}, sequence {_attack.Rewrite.FirstRemovedSequence}\n", StringComparison.Ordinal), run.Out);
         Assert.Contains($"ledger {AuditWorld.TherapistB}: Extends", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyWitness_RewrittenLedger_RefusedAtTheCosignedSequence()
+    {
+        var cosigned = _witness.CosignedSequence(_attack.LedgerId);
+
+        var run = await CliRun.RunAsync("verify", _attack.NewBundle, "--public-key", _attack.PublicKey, "--witness", _witness.VerifierKey);
+
+        Assert.Equal(CliApp.VerificationFailed, run.ExitCode);
+        Assert.StartsWith("FAILED: WitnessMismatch", run.Out, StringComparison.Ordinal);
+        Assert.True(run.Out.Contains($"where: ledger {_attack.LedgerId}, sequence {cosigned}\n", StringComparison.Ordinal), run.Out);
+        Assert.True(cosigned >= _attack.Rewrite.FirstRemovedSequence, "the witness cosigned a head after the deleted search");
+    }
+
+    [Fact]
+    public async Task WitnessCosign_RewrittenLedger_RefusedByTheWitnessStateAtTheCosignedSequence()
+    {
+        var cosigned = _witness.CosignedSequence(_attack.LedgerId);
+
+        var run = await CliRun.RunAsync("witness", "cosign", _attack.NewBundle, "--key", _witness.Key, "--practice", WitnessRound.Practice, "--public-key", _attack.PublicKey,
+            "--out", Path.Combine(_witness.Folder, "new.cosignatures.json"));
+
+        Assert.Equal(CliApp.VerificationFailed, run.ExitCode);
+        Assert.Contains($"ledger {_attack.LedgerId}, sequence {cosigned}: Diverges", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"ledger {AuditWorld.TherapistB},", run.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_witness.Folder, "new.cosignatures.json")));
     }
 }
