@@ -98,6 +98,9 @@ public sealed class AuditWorld : IAsyncDisposable
 
     public T Service<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    /// <summary>The use case behind POST /api/ledger/cosignatures (a witness's cosignatures recorded in the ledgers).</summary>
+    public WelfareAudit.Core.Witness.CosignatureRecorder Cosignatures => _provider.GetRequiredService<WelfareAudit.Core.Witness.CosignatureRecorder>();
+
     /// <summary>A search and its whole follow-up: logged, next session, reminder, discussed, client code corrected.</summary>
     public async Task<SearchLogged> SearchWithFollowUpAsync(string ledgerId, string clientRef, bool discuss = true)
     {

@@ -177,6 +177,22 @@ public sealed class WitnessCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task VerifyWitness_CosignatureWithAFieldMissingOrNotANumber_BadCosignatureNotACrash()
+    {
+        var (_, file) = await CosignedHistoryAsync();
+        var clear = _owner.Events[3].Clear;
+        clear["treeSize"] = "three";
+        var notANumber = await CliRun.RunAsync("verify", _owner.WriteTo(_folder, "nan.jsonl"), "--public-key", OwnerKey, "--witness", Path.Combine(WitnessFolder, WitnessCommands.VerifierKeyFile));
+        clear.Remove("treeSize");
+        var missing = await CliRun.RunAsync("verify", _owner.WriteTo(_folder, "missing.jsonl"), "--public-key", OwnerKey, "--witness", Path.Combine(WitnessFolder, WitnessCommands.VerifierKeyFile));
+
+        Assert.StartsWith("FAILED: BadCosignature", notANumber.Out, StringComparison.Ordinal);
+        Assert.StartsWith("FAILED: BadCosignature", missing.Out, StringComparison.Ordinal);
+        Assert.Contains("treeSize", missing.Out, StringComparison.Ordinal);
+        _ = file;
+    }
+
+    [Fact]
     public async Task Cosign_RewrittenHistory_RefusedByTheWitnessStateNamingTheSequence()
     {
         var (key, _) = await CosignedHistoryAsync();
