@@ -48,20 +48,16 @@ public class KeysCommandTests
     }
 
     [Fact]
-    public async Task KeysRotate_Signing_AddsAVersionOfThatKeyOnly_AndTheNewKeySigns()
+    public async Task KeysRotate_WithoutTableEndpoint_UsageErrorAndTheVaultIsUntouched()
     {
+        // The ledgers record every rotation (KeysRotateLedgerTests): without the table, nothing is rotated.
         await RunAsync("keys", "init", "--vault", Vault);
 
         var run = await RunAsync("keys", "rotate", "--vault", Vault, "--purpose", "signing");
 
-        Assert.Equal(CliApp.Ok, run.ExitCode);
-        Assert.Equal(2, _vault.Versions("welfareaudit-signing-key"));
-        Assert.Equal(1, _vault.Versions("welfareaudit-data-key"));
-        var ring = new KeyVaultKeyRing(_vault, new KeyVaultKeyRingOptions(), TimeProvider.System);
-        using var key = await new KeyRingSigningKeys(ring).GetCurrentAsync(default);
-        using var publicKey = CheckpointStatement.ImportPublicKey(key.PublicKeyPem);
-        var statement = CheckpointStatement.Encode("ledger", 1, new string('a', 64), DateTimeOffset.UnixEpoch);
-        Assert.True(CheckpointStatement.Verify(publicKey, statement, key.SignBase64(statement)));
+        Assert.Equal(CliApp.UsageError, run.ExitCode);
+        Assert.Contains("--table-endpoint", run.Error, StringComparison.Ordinal);
+        Assert.Equal(1, _vault.Versions("welfareaudit-signing-key"));
     }
 
     [Theory]

@@ -2,18 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using Azure;
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
+using Microsoft.Extensions.Logging.Abstractions;
 using WelfareAudit.Infrastructure.Crypto;
+using WelfareAudit.Infrastructure.Storage;
 
 namespace WelfareAudit.Cli;
 
 /// <summary>
 /// <c>welfare-audit</c>. Exit codes: 0 success; 1 the bundle failed verification (the first problem is
 /// named on stdout), or disagrees with the anchors; 2 usage or I/O error; 3 Key Vault refused or could not be reached;
-/// 4 the anchor container refused or could not be reached.
+/// 4 the anchor container refused or could not be reached; 5 a key was rotated but a ledger could not record it (named on stderr).
 /// </summary>
 public static class CliApp
 {
@@ -21,6 +24,7 @@ public static class CliApp
     public const int VerificationFailed = 1;
     public const int UsageError = 2;
     public const int VaultError = 3;
+    public const int LedgerError = 5;
 
     private const string Usage = """
         usage:
@@ -40,16 +44,18 @@ public static class CliApp
           welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|azd|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
               azd: the account `azd auth login` signed in, in the tenant AZURE_TENANT_ID when it is set.
-          welfare-audit keys rotate --vault <uri> --purpose data|index|signing|all [--prefix ...] [--credential ...]
-              Adds a new version of the key(s); older versions stay readable.
+          welfare-audit keys rotate --vault <uri> --purpose data|index|signing|all --table-endpoint <https://account.table.core.windows.net>
+                                    [--table-name WelfareAuditLedger] [--prefix ...] [--credential ...]
+              Adds a new version of the key(s); older versions stay readable. Appends a KeyRotated event (with a signing
+              key's public key) to every ledger of the table.
         """;
 
     /// <summary>Runs the CLI in-process (tests call this); <paramref name="secretClients"/> replaces the Key Vault client factory.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
-        Func<Uri, TokenCredential, SecretClient>? secretClients = null, TimeProvider? time = null)
+        Func<Uri, TokenCredential, SecretClient>? secretClients = null, Func<Uri, TokenCredential, TableServiceClient>? tableClients = null, TimeProvider? time = null)
     {
         // No response files: a bundle named "@x" is a file name, not a list of arguments.
-        var parsed = Commands(secretClients, time ?? TimeProvider.System).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parsed = Commands(secretClients, tableClients, time ?? TimeProvider.System).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             return Fail(stderr, string.Join(" ", parsed.Errors.Select(e => e.Message)));
@@ -72,7 +78,7 @@ public static class CliApp
     }
 
     /// <summary>The commands (docs/architecture.md: a new CLI command is one more <see cref="Command"/> here, with its action).</summary>
-    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients, TimeProvider time)
+    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients, Func<Uri, TokenCredential, TableServiceClient>? tableClients, TimeProvider time)
     {
         var bundle = new Argument<string>("bundle") { Description = "The bundle file (JSON lines)." };
         var publicKey = new Option<string?>("--public-key")
@@ -104,17 +110,19 @@ public static class CliApp
         var credential = new Option<string?>("--credential") { Description = "azure-cli (default) or managed-identity." };
         var purpose = new Option<string?>("--purpose") { Description = "data, index, signing or all (required)." };
         var init = new Command("init", "Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.") { vault, prefix, credential };
-        var rotate = new Command("rotate", "Adds a new version of the key(s); older versions stay readable.") { vault, prefix, credential, purpose };
+        var tableEndpoint = new Option<string?>("--table-endpoint") { Description = "The ledger table's service (https://account.table.core.windows.net): every ledger records the rotation (required)." };
+        var tableName = new Option<string?>("--table-name") { Description = "The ledger table (default WelfareAuditLedger, the app setting WelfareAudit__Storage__TableName)." };
+        var rotate = new Command("rotate", "Adds a new version of the key(s); older versions stay readable; every ledger records it.") { vault, prefix, credential, purpose, tableEndpoint, tableName };
         foreach (var (command, isRotate) in new[] { (init, false), (rotate, true) })
         {
-            command.SetAction((p, ct) => KeysAsync(isRotate, new KeysOptions(p.GetValue(vault), p.GetValue(prefix), p.GetValue(credential), isRotate ? p.GetValue(purpose) : null),
-                p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, secretClients, ct));
+            command.SetAction((p, ct) => KeysAsync(isRotate, new KeysOptions(p.GetValue(vault), p.GetValue(prefix), p.GetValue(credential), isRotate ? p.GetValue(purpose) : null,
+                p.GetValue(tableEndpoint), p.GetValue(tableName)), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, (secretClients, tableClients), ct));
         }
         var keys = new Command("keys", "Creates and rotates the data, index and signing keys in Key Vault.") { init, rotate };
         return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys, AnchorCommands.Create(), WitnessCommands.Build(time) };
     }
 
-    private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose);
+    private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose, string? TableEndpoint = null, string? TableName = null);
 
     private static int Fail(TextWriter stderr, string message)
     {
@@ -210,11 +218,17 @@ public static class CliApp
     }
 
     private static async Task<int> KeysAsync(bool rotate, KeysOptions options, TextWriter stdout, TextWriter stderr,
-        Func<Uri, TokenCredential, SecretClient>? secretClients, CancellationToken ct)
+        (Func<Uri, TokenCredential, SecretClient>? Secrets, Func<Uri, TokenCredential, TableServiceClient>? Tables) clients, CancellationToken ct)
     {
         if (!Uri.TryCreate(options.Vault, UriKind.Absolute, out var vault) || vault.Scheme != Uri.UriSchemeHttps)
         {
             throw new UsageException("--vault must be the vault's https URI.");
+        }
+        // The ledgers record a rotation (docs/ledger-format.md §17): checked before the vault is touched.
+        Uri? tables = null;
+        if (rotate && (!Uri.TryCreate(options.TableEndpoint, UriKind.Absolute, out tables) || tables.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException("keys rotate needs --table-endpoint, the ledger table's https service URI (https://account.table.core.windows.net): every ledger records the rotation.");
         }
         TokenCredential credential = (options.Credential ?? "azure-cli") switch
         {
@@ -239,7 +253,8 @@ public static class CliApp
             _ => throw new UsageException("--purpose must be data, index, signing or all."),
         };
 
-        var client = (secretClients ?? ((uri, cred) => new SecretClient(uri, cred)))(vault, credential);
+        var client = (clients.Secrets ?? ((uri, cred) => new SecretClient(uri, cred)))(vault, credential);
+        var rotated = new List<KeyRotated>();
         var ring = new KeyVaultKeyRing(client, new KeyVaultKeyRingOptions { SecretNamePrefix = options.Prefix ?? "welfareaudit" }, TimeProvider.System);
         try
         {
@@ -261,6 +276,7 @@ public static class CliApp
                 }
                 var created = await ring.RotateAsync(purpose, ct);
                 stdout.WriteLine($"{TerminalText.Escape(name)}: {(rotate ? "rotated, new" : "created,")} version {TerminalText.Escape(created.KeyId)}.");
+                rotated.Add(KeyRotationAnnouncement.EventFor(purpose, created));
             }
         }
         catch (Exception e) when (e is KeyUnavailableException or RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
@@ -270,7 +286,16 @@ public static class CliApp
         }
         if (rotate)
         {
-            stdout.WriteLine("Older versions stay readable. This tool has no table access: the ledgers do not record the rotation, so note it in your change log (docs/operations.md).");
+            stdout.WriteLine("Older versions stay readable.");
+            var service = (clients.Tables ?? ((uri, cred) => new TableServiceClient(uri, cred)))(tables!, credential);
+            var ledger = new TableLedger(service.GetTableClient(options.TableName ?? "WelfareAuditLedger"), ring, TimeProvider.System, new LedgerOptions(), NullLogger<TableLedger>.Instance);
+            var (count, failed) = await KeyRotationAnnouncement.AppendAsync(ledger, rotated, stderr, ct);
+            stdout.WriteLine($"KeyRotated appended to {(count - failed.Count).ToString(CultureInfo.InvariantCulture)} of {count.ToString(CultureInfo.InvariantCulture)} ledger(s).");
+            if (failed.Count > 0)
+            {
+                stderr.WriteLine("welfare-audit: the keys were rotated but the ledgers named above do not record it: a verifier reports their checkpoints signed by a new signing key as UnannouncedKey until a KeyRotated event for it is appended (docs/ledger-format.md §17).");
+                return LedgerError;
+            }
         }
         return Ok;
     }
