@@ -79,7 +79,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
     private static async Task OpenAsync(IPage page)
     {
         await page.GotoAsync("/");
-        await Expect(page.GetByTestId("supervisor")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("sv-summary")).ToContainTextAsync("As of");
         await Expect(page.GetByTestId("sv-ledgers-status")).Not.ToHaveTextAsync("Verifying…");
     }
@@ -152,7 +152,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
 
         Assert.Equal(403, (await oversight).Status);
         await Expect(page.GetByTestId("search-form")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("supervisor")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeHiddenAsync();
         await Expect(page.GetByTestId("supervisor-tab")).ToBeHiddenAsync();
         Assert.Empty(problems);
     }
@@ -320,7 +320,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
         await Expect(items).ToHaveCountAsync(21);
         await Expect(page.GetByTestId("sv-more")).ToBeHiddenAsync();
         await Expect(items.Nth(20)).ToHaveAttributeAsync("data-reference", logged[20].Reference);
-        await Expect(items.Nth(20).Locator("h4")).ToBeFocusedAsync();        // the keyboard lands on the first new one
+        await Expect(items.Nth(20).Locator("h3.item-title")).ToBeFocusedAsync();        // the keyboard lands on the first new one
         Assert.Single(continuations);
     }
 
@@ -354,6 +354,6 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(page.GetByTestId("sv-queue-status")).ToContainTextAsync($"Review saved for {first.Reference}: Concern.");
-        await Expect(Item(page, second).Locator("h4")).ToBeFocusedAsync();
+        await Expect(Item(page, second).Locator("h3.item-title")).ToBeFocusedAsync();
     }
 }
