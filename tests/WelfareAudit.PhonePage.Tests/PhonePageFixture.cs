@@ -90,7 +90,10 @@ public sealed class PhonePageFixture : IAsyncLifetime
     /// The identity header App Service Authentication would send for a therapist (the local host trusts it
     /// from loopback in Development), written out as the platform does rather than with the product's encoder.
     /// </summary>
-    public static string TherapistPrincipal(string objectId)
+    public static string TherapistPrincipal(string objectId) => Principal(objectId, ["Therapist"]);
+
+    /// <summary>The platform's principal header for a user with the given app roles and display name.</summary>
+    public static string Principal(string objectId, string[] roles, string name = "Dr. Test Therapist")
     {
         var json = JsonSerializer.Serialize(new
         {
@@ -98,8 +101,8 @@ public sealed class PhonePageFixture : IAsyncLifetime
             claims = new[]
             {
                 new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = objectId },
-                new { typ = "roles", val = "Therapist" },
-            },
+                new { typ = "name", val = name },
+            }.Concat(roles.Select(r => new { typ = "roles", val = r })).ToArray(),
             name_typ = "name",
             role_typ = "roles",
         });
@@ -110,7 +113,8 @@ public sealed class PhonePageFixture : IAsyncLifetime
     /// A phone-sized browser context (390x844) signed in as the given therapist by the principal header, or
     /// signed out when <paramref name="objectId"/> is null (the local host then answers the API with 401).
     /// </summary>
-    public async Task<IBrowserContext> PhoneAsync(string? objectId, ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow, int width = 390, int height = 844)
+    public async Task<IBrowserContext> PhoneAsync(string? objectId, ServiceWorkerPolicy serviceWorkers = ServiceWorkerPolicy.Allow, int width = 390, int height = 844,
+        string[]? roles = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -128,7 +132,7 @@ public sealed class PhonePageFixture : IAsyncLifetime
         {
             await context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
             {
-                ["X-MS-CLIENT-PRINCIPAL"] = TherapistPrincipal(objectId),
+                ["X-MS-CLIENT-PRINCIPAL"] = Principal(objectId, roles ?? ["Therapist"]),
             });
         }
         return context;

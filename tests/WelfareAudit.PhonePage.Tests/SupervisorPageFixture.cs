@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -106,14 +104,8 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The header App Service Authentication sends for a user with these app roles, written out as the platform does.</summary>
-    public static string Principal(string objectId, params string[] roles)
-    {
-        var claims = new List<object> { new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = objectId } };
-        claims.AddRange(roles.Select(r => new { typ = "roles", val = r }));
-        var json = JsonSerializer.Serialize(new { auth_typ = "aad", claims, name_typ = "name", role_typ = "roles" });
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
-    }
+    /// <summary>The header App Service Authentication sends for a user with these app roles (the phone tests' own writer).</summary>
+    public static string Principal(string objectId, params string[] roles) => PhonePageFixture.Principal(objectId, roles, name: "Dr. Test Supervisor");
 
     /// <summary>A browser context signed in with these roles (by the principal header), at phone size unless told.</summary>
     public async Task<IBrowserContext> BrowserAsync(string objectId, string[] roles, int width = 390, int height = 844)

@@ -110,7 +110,7 @@ public sealed partial class SupervisorPageTests
         await using var context = await host.BrowserAsync(both, BothRoles);
         var page = await OpenAtHostTimeAsync(context);
         var problems = TrackPageProblems(page);
-        await page.EvaluateAsync("p => { document.documentElement.style.fontSize = p + '%'; }", textPercent);
+        await Accessibility.SetTextSizeAsync(page, textPercent);
 
         await FilterQueueAsync(page, therapist);
         var item = Item(page, overdue);
@@ -127,12 +127,12 @@ public sealed partial class SupervisorPageTests
         await page.GetByTestId("sv-export-start").ClickAsync();
         await Expect(page.Locator("#sv-to-error")).ToBeVisibleAsync();
 
-        var violations = await AxeAudit.ViolationsAsync(page);
+        var violations = await Accessibility.ViolationsAsync(page);
         Assert.True(violations.Count == 0, $"axe-core at {textPercent} % text:\n" + string.Join("\n", violations));
 
         // At 200 % text nothing needs scrolling sideways (WCAG 1.4.4, 1.4.10).
-        var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
-        Assert.True(overflow <= 0, $"the page is {overflow} px wider than the screen at {textPercent} % text");
+        var overflow = await Accessibility.HorizontalOverflowAsync(page);
+        Assert.True(overflow.Length == 0, $"the page scrolls sideways at {textPercent} % text by {overflow}");
         if (textPercent == 200)
         {
             await ScreenshotAsync(page, "supervisor-200-percent-text.png", page.GetByTestId("sv-queue"), docs: false);

@@ -79,7 +79,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
     private static async Task OpenAsync(IPage page)
     {
         await page.GotoAsync("/");
-        await Expect(page.GetByTestId("supervisor")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("sv-summary")).ToContainTextAsync("As of");
         await Expect(page.GetByTestId("sv-ledgers-status")).Not.ToHaveTextAsync("Verifying…");
     }
@@ -152,7 +152,7 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
 
         Assert.Equal(403, (await oversight).Status);
         await Expect(page.GetByTestId("search-form")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("supervisor")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeHiddenAsync();
         await Expect(page.GetByTestId("supervisor-tab")).ToBeHiddenAsync();
         Assert.Empty(problems);
     }
@@ -285,5 +285,75 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
         await item.GetByTestId("sv-save-review").ClickAsync();
         await Expect(page.GetByTestId("sv-queue-status")).ToContainTextAsync($"{search.Reference} was already reviewed (by you or another supervisor), so it left the queue.");
         await Expect(page.GetByTestId("sv-item")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Queue_LoadMore_FetchesTheNextPageWithTheServersToken_ThenStops()
+    {
+        var therapist = NewId();
+        using var therapistApi = host.Api(therapist, Therapist);
+        var now = host.Clock.GetUtcNow();
+        var logged = new List<Logged>();
+        for (var i = 0; i < 21; i++)
+        {
+            logged.Add(await LogAsync(therapistApi, NewClientRef("PAGE"), now.AddMinutes(-60 + i)));
+        }
+
+        await using var context = await host.BrowserAsync(NewId(), Supervisor);
+        var page = await context.NewPageAsync();
+        var continuations = new ConcurrentQueue<string>();
+        page.Request += (_, r) =>
+        {
+            var url = new Uri(r.Url);
+            if (url.AbsolutePath == "/api/reviews" && url.Query.Contains("continuation=", StringComparison.Ordinal))
+            {
+                continuations.Enqueue(url.Query);
+            }
+        };
+        await OpenAsync(page);
+        await FilterQueueAsync(page, therapist);
+
+        var items = page.GetByTestId("sv-item");
+        await Expect(items).ToHaveCountAsync(20);
+        await Expect(page.GetByTestId("sv-queue-status")).ToContainTextAsync("20 searches shown, oldest first. More can be loaded.");
+        await page.GetByTestId("sv-more").ClickAsync();
+        await Expect(items).ToHaveCountAsync(21);
+        await Expect(page.GetByTestId("sv-more")).ToBeHiddenAsync();
+        await Expect(items.Nth(20)).ToHaveAttributeAsync("data-reference", logged[20].Reference);
+        await Expect(items.Nth(20).Locator("h3.item-title")).ToBeFocusedAsync();        // the keyboard lands on the first new one
+        Assert.Single(continuations);
+    }
+
+    [Fact]
+    public async Task Review_ByKeyboardOnly_FocusMovesToTheNextSearchAfterSaving()
+    {
+        var therapist = NewId();
+        using var therapistApi = host.Api(therapist, Therapist);
+        var now = host.Clock.GetUtcNow();
+        var first = await LogAsync(therapistApi, NewClientRef("KEY"), now.AddHours(-2));
+        var second = await LogAsync(therapistApi, NewClientRef("KEY"), now.AddHours(-1));
+
+        await using var context = await host.BrowserAsync(NewId(), Supervisor);
+        var page = await context.NewPageAsync();
+        await OpenAsync(page);
+        await FilterQueueAsync(page, therapist);
+        var item = Item(page, first);
+
+        // From the "Review" summary: Enter opens it, Tab reaches the outcome, arrows choose, Tab to the note and on.
+        await item.GetByTestId("sv-open-review").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(item.GetByLabel("Appropriate")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(item.GetByLabel("Concern")).ToBeCheckedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(item.GetByLabel("Note")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("Discussed at supervision.");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(item.GetByTestId("sv-save-review")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByTestId("sv-queue-status")).ToContainTextAsync($"Review saved for {first.Reference}: Concern.");
+        await Expect(Item(page, second).Locator("h3.item-title")).ToBeFocusedAsync();
     }
 }

@@ -23,6 +23,7 @@
   // 401 (signed out) keeps the item too, but waits for a new sign-in instead of retrying.
   const RETRYABLE = new Set([408, 409, 425, 429]);
 
+  const hooks = {};                       // filled by the view scripts loaded after this one (detail.js)
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 
@@ -42,7 +43,9 @@
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
 
-  const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  // Every time shown names the phone's time zone ("2 Dec 2026, 11:40 CET"): a therapist who travels sees which.
+  const dateFormat = new Intl.DateTimeFormat(undefined,
+    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   function formatTime(iso) {
     if (!iso) { return ''; }
     const d = new Date(iso);
@@ -540,14 +543,29 @@
     $('#more').open = Boolean(draft.findings || draft.actionsTaken || draft.thirdPartyContacted || draft.nextSessionAt || (scope.queries && scope.queries.length));
   }
 
-  function showSaveResult(kind, lines) {
+  /** `WA-` and the first 8 hex digits of the id, upper case: the reference reminders and the list carry. */
+  function referenceOf(id) {
+    return /^[0-9a-f]{8}-/i.test(String(id || '')) ? `WA-${String(id).slice(0, 8).toUpperCase()}` : '';
+  }
+
+  function showSaveResult(kind, lines, link) {
     saveResult.className = `save-result ${kind}`;
     saveResult.replaceChildren(...lines.map(text => {
       const p = document.createElement('p');
       p.textContent = text;
       return p;
     }));
-    saveResult.focus();
+    if (link) {
+      const a = document.createElement('a');
+      a.href = link.href;
+      a.textContent = link.text;
+      a.setAttribute('data-testid', 'open-saved');
+      const p = document.createElement('p');
+      p.append(a);
+      saveResult.append(p);
+    }
+    saveResult.focus();              // announced (role=status) and on screen
+    saveResult.scrollIntoView({ block: 'center' });
   }
 
   let submitting = false;
@@ -588,10 +606,11 @@
         case 'ok': {
           resetForm();
           const d = outcome.data || {};
-          const lines = [`Search saved${d.sequence != null ? ` (entry ${d.sequence})` : ''}.`,
+          const reference = referenceOf(d.id);
+          const lines = [`Search saved${reference ? `, reference ${reference}` : ''}.`,
             'Discuss this search with the client when you next meet.'];
           if (!draft.nextSessionAt) { lines.push('Set the next session below so you are reminded in time.'); }
-          showSaveResult('ok', lines);
+          showSaveResult('ok', lines, d.id ? { href: `#search/${encodeURIComponent(d.id)}`, text: 'Open this search' } : null);
           loadList();
           break;
         }
@@ -703,17 +722,27 @@
 
   function enqueue(item) {
     mutateQueue(items => { if (!items.some(x => x.key === item.key)) { items.push(item); } });
-    announce(`${plural(readQueue().length, 'search', 'searches')} waiting to be sent.`);
+    announce(`${waitingText(readQueue())} waiting to be sent.`);
     ensureRetryTimer();
   }
 
   const rejected = [];          // memory only: refused queued searches, until fixed or dismissed
 
+  /** "1 search", "2 searches and 1 addition": amendments (items with a label) wait in the same queue. */
+  function waitingText(items) {
+    const added = items.filter(x => x.label).length;
+    const searches = items.length - added;
+    const parts = [];
+    if (searches || !added) { parts.push(plural(searches, 'search', 'searches')); }
+    if (added) { parts.push(plural(added, 'addition', 'additions')); }
+    return parts.join(' and ');
+  }
+
   function renderQueue() {
     const items = readQueue();
     const section = $('#queue');
     section.hidden = items.length === 0;
-    $('#queue-status').textContent = items.length ? `${plural(items.length, 'search', 'searches')} waiting to be sent` : '';
+    $('#queue-status').textContent = items.length ? `${waitingText(items)} waiting to be sent` : '';
     let detail = 'Kept on this phone only until it is sent. It is sent automatically when the connection returns.';
     const hold = queueHold(items);
     const left = hold.until - Date.now();
@@ -737,6 +766,17 @@
       const p = document.createElement('p');
       let draft = {};
       try { draft = JSON.parse(r.body); } catch { draft = {}; }
+      if (r.label) {          // an amendment: nothing to load into the logging form
+        p.textContent = `${r.label} was refused: ${describeProblem(r.problem)}`;
+        const ok = document.createElement('button');
+        ok.type = 'button';
+        ok.className = 'button small secondary';
+        ok.textContent = 'Dismiss';
+        ok.addEventListener('click', () => { rejected.splice(rejected.indexOf(r), 1); renderQueue(); announce('Dismissed.'); });
+        li.append(p, ok);
+        list.append(li);
+        continue;
+      }
       p.textContent = `Search for client ${draft.clientRef || '?'} (searched ${formatTime(draft.occurredAt)}) was refused: ${describeProblem(r.problem)}`;
       const load = document.createElement('button');
       load.type = 'button';
@@ -807,15 +847,16 @@
     if (flushing || (signedOut && !force)) { return; }
     flushing = true;
     let sent = 0;
+    let sentAdditions = 0;
     try {
       for (const item of readQueue()) {
         const now = Date.now();
         if (item.holdUntil && now < item.holdUntil) { continue; }
         if (!force && item.notBefore && now < item.notBefore) { continue; }
-        const outcome = await request('POST', API, item.body, item.key);
+        const outcome = await request('POST', item.url || API, item.body, item.key);
         if (outcome.kind === 'ok') {
           mutateQueue(items => { const i = items.findIndex(x => x.key === item.key); if (i >= 0) { items.splice(i, 1); } });
-          sent++;
+          if (item.label) { sentAdditions++; } else { sent++; }
           continue;
         }
         if (outcome.kind === 'retry' || outcome.kind === 'auth') {
@@ -826,8 +867,8 @@
         }
         // Refused for good (400, 403, 404, 413, 415, 422...): leave the queue, tell the user.
         mutateQueue(items => { const i = items.findIndex(x => x.key === item.key); if (i >= 0) { items.splice(i, 1); } });
-        rejected.push({ key: item.key, body: item.body, problem: outcome.problem });
-        announce(`A waiting search was refused by the server: ${describeProblem(outcome.problem)}`);
+        rejected.push({ key: item.key, body: item.body, problem: outcome.problem, label: item.label });
+        announce(`${item.label ? 'A waiting addition' : 'A waiting search'} was refused by the server: ${describeProblem(outcome.problem)}`);
       }
     } finally {
       flushing = false;
@@ -838,6 +879,10 @@
       announce(`${plural(sent, 'waiting search was', 'waiting searches were')} sent.`);
       showSaveResultQuiet('ok', [`${plural(sent, 'waiting search was', 'waiting searches were')} sent and saved.`, 'Discuss each search with the client when you next meet.']);
       loadList();
+    }
+    if (sentAdditions > 0) {
+      announce(`${plural(sentAdditions, 'waiting addition was', 'waiting additions were')} sent and saved.`);
+      document.dispatchEvent(new CustomEvent('welfareaudit:additions-sent'));
     }
   }
 
@@ -860,8 +905,28 @@
   let itemSeq = 0;
   let listLoading = 0;
 
+  /** Overdue: still awaiting discussion and the next session has passed. */
+  function isOverdue(item, now) {
+    if (item.status !== 'awaiting-discussion' || !item.nextSessionAt) { return false; }
+    const t = Date.parse(item.nextSessionAt);
+    return !Number.isNaN(t) && t < now;
+  }
+
+  /**
+   * Next session first: overdue (longest overdue first), then awaiting with a next session (soonest first), then
+   * awaiting without one, then discussed and closed; ties newest search first.
+   */
+  function orderItems(items, now) {
+    const rank = x => isOverdue(x, now) ? 0 : x.status === 'awaiting-discussion' ? (x.nextSessionAt ? 1 : 2) : 3;
+    const time = v => { const t = Date.parse(v || ''); return Number.isNaN(t) ? 0 : t; };
+    return items.slice().sort((a, b) => rank(a) - rank(b)
+      || (rank(a) < 2 ? time(a.nextSessionAt) - time(b.nextSessionAt) : 0)
+      || time(b.occurredAt) - time(a.occurredAt));
+  }
+
   async function loadList(message) {
-    const status = filter.value;
+    const choice = filter.value;
+    const status = choice === 'overdue' ? 'awaiting-discussion' : choice;
     const token = ++listLoading;
     if (!message) { listStatus.textContent = 'Loading…'; }
     const result = await getJson(`${API}?status=${encodeURIComponent(status)}`);
@@ -874,9 +939,11 @@
           : `Cannot load the list. ${describeProblem(result.problem)}`;
       return;
     }
-    const items = result.data && Array.isArray(result.data.items) ? result.data.items : [];
-    renderList(items);
-    const what = status === 'awaiting-discussion' ? 'awaiting discussion' : status === 'discussed' ? 'discussed' : 'in total';
+    const now = Date.now();
+    let items = result.data && Array.isArray(result.data.items) ? result.data.items : [];
+    if (choice === 'overdue') { items = items.filter(x => isOverdue(x, now)); }
+    renderList(orderItems(items, now), now);
+    const what = choice === 'overdue' ? 'overdue' : status === 'awaiting-discussion' ? 'awaiting discussion' : status === 'discussed' ? 'discussed' : 'in total';
     const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}.` : `No searches ${what}.`;
     listStatus.textContent = message ? `${message} ${summary}` : summary;
   }
@@ -886,7 +953,7 @@
     $(labelClass, root).htmlFor = id;
   }
 
-  function renderList(items) {
+  function renderList(items, now) {
     const nodes = items.map(item => {
       const frag = itemTemplate.content.cloneNode(true);
       const li = $('li', frag);
@@ -899,6 +966,10 @@
       $('.item-next', li).textContent = item.nextSessionAt ? formatTime(item.nextSessionAt) : 'Not set';
       $('.item-reminders', li).textContent = String(item.remindersSent || 0);
       $('.item-ref', li).textContent = String(item.reference || '');
+      $('.item-overdue', li).hidden = !isOverdue(item, now);
+      const open = $('.item-open', li);
+      open.href = `#search/${encodeURIComponent(item.id)}`;
+      open.append(visuallyHidden(` for client ${item.clientRef || ''}`));
       const discussedRow = $('.item-discussed-row', li);
       if (item.discussedAt) { $('.item-discussed', li).textContent = formatTime(item.discussedAt); } else { discussedRow.hidden = true; }
       $('article', li).setAttribute('aria-labelledby', `item-${n}-title`);
@@ -930,6 +1001,7 @@
       if (item.nextSessionAt) { next.value = toLocalInput(new Date(item.nextSessionAt)); }
       nDetails.hidden = !awaiting;
       nForm.addEventListener('submit', e => submitNextSession(e, item, nForm, result));
+      if (hooks.decorateItem) { hooks.decorateItem(li, item); }
       return li;
     });
     list.replaceChildren(...nodes);
@@ -1060,6 +1132,13 @@
       });
     }
   }
+
+  // What the other views (detail.js: detail, additions, next-session sheet; roles) share with this one.
+  window.WelfareAudit = Object.freeze({
+    API, hooks, request, getJson, formatTime, toLocalInput, fromLocalInput, setNow, announce, showErrors, clearErrors,
+    describeProblem, newIdempotencyKey, enqueue, recordFailure, queueHold, readQueue, holdText, keyFor, plural,
+    loadList, referenceOf, visuallyHidden, isSignedOut: () => signedOut,
+  });
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);

@@ -126,7 +126,10 @@ let queue = null;
 /** Puts the supervisor's views into the page, once: they exist only for a supervisor. */
 function mount() {
   if (queue) { return; }
-  root.append($('#supervisor-template').content.cloneNode(true));
+  const views = $('#supervisor-template').content.cloneNode(true);
+  const intro = root.querySelector('.card');           // the start page's own card: the summary goes into it
+  if (intro) { intro.append($('#sv-head', views)); }
+  root.append(views);
   queue = createQueue({ onReviewed: () => loadOversight(), onTherapists: addTherapists });
   createExport({ onExported: () => loadOversight() });
   $('#sv-refresh').addEventListener('click', () => loadAll());
