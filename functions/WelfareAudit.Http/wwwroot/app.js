@@ -936,7 +936,8 @@
     const status = choice === 'overdue' ? 'awaiting-discussion' : choice;
     const token = ++listLoading;
     if (!message) { listStatus.textContent = 'Loading…'; }
-    const result = await getJson(`${API}?status=${encodeURIComponent(status)}`);
+    const risk = $('#risk-filter').value;
+    const result = await getJson(`${API}?status=${encodeURIComponent(status)}${risk ? `&risk=${encodeURIComponent(risk)}` : ''}`);
     if (token !== listLoading) { return; }
     if (!result.ok) {
       listStatus.textContent = result.network
@@ -951,7 +952,8 @@
     if (choice === 'overdue') { items = items.filter(x => isOverdue(x, now)); }
     renderList(orderItems(items, now), now);
     const what = choice === 'overdue' ? 'overdue' : status === 'awaiting-discussion' ? 'awaiting discussion' : status === 'discussed' ? 'discussed' : 'in total';
-    const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}.` : `No searches ${what}.`;
+    const at = risk ? ` at ${risk} risk` : '';
+    const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}${at}.` : `No searches ${what}${at}.`;
     listStatus.textContent = message ? `${message} ${summary}` : summary;
   }
 
@@ -1116,6 +1118,7 @@
     $('#queue-send').addEventListener('click', () => flushQueue(true));
     $('#refresh').addEventListener('click', () => loadList());
     filter.addEventListener('change', () => loadList());
+    $('#risk-filter').addEventListener('change', () => loadList());
 
     // Back online or back on the page: refresh the list, which also tells whether the sign-in is still valid
     // (and when it is again, the queue is sent); the queue itself is sent only while signed in.
