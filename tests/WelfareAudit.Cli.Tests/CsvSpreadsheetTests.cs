@@ -8,7 +8,7 @@ namespace WelfareAudit.Cli.Tests;
 /// the way users in different locales open it: comma or semicolon as list separator, a reader that honours
 /// quotes and one that ignores them. Whatever the reading, no cell is a formula.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SpreadsheetCollection.Name)]
 public sealed class CsvSpreadsheetTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     /// <summary>Hostile client codes and the text the comma reading shows: the logged text with an apostrophe before each formula start.</summary>

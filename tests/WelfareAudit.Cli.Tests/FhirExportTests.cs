@@ -11,7 +11,7 @@ namespace WelfareAudit.Cli.Tests;
 /// The FHIR R4 export checked by Firely's validator against the R4 specification (<see cref="FhirValidation"/>),
 /// which passes the specification's own example and rejects broken ones.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(FhirCollection.Name)]
 public sealed class FhirExportTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly AuditWorld _world = new(azurite);

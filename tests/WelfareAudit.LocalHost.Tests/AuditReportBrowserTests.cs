@@ -8,7 +8,7 @@ namespace WelfareAudit.LocalHost.Tests;
 /// The HTML report opened in the real headless Chromium of this machine (never a downloaded browser)
 /// and printed to PDF, as a board member would.
 /// </summary>
-[Collection(LocalHostCollection.Name)]
+[Collection(AuditReportBrowserCollection.Name)]
 public class AuditReportBrowserTests(LocalHostFixture host)
 {
     private const string Chromium = "/usr/bin/chromium";

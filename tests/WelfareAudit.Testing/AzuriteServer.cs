@@ -94,7 +94,9 @@ public sealed class AzuriteServer : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
-            if (await FreePort.WaitForListenerAsync(chosen, TimeSpan.FromSeconds(30), () => !process.HasExited))
+            // A start-up guard, not a timing assertion: generous, because scripts/test.sh runs every test assembly at
+            // once; an Azurite that exits (its port was taken since) ends the wait at once and the next port is tried.
+            if (await FreePort.WaitForListenerAsync(chosen, TimeSpan.FromSeconds(120), () => !process.HasExited))
             {
                 return new AzuriteServer(process, chosen, output, service);
             }

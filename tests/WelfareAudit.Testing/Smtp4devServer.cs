@@ -71,7 +71,9 @@ public sealed class Smtp4devServer : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var server = new Smtp4devServer(process, smtp, web, output);
-        if (await FreePort.WaitForListenerAsync(web, TimeSpan.FromSeconds(60), () => !process.HasExited) &&
+        // A start-up guard, not a timing assertion: generous, because scripts/test.sh runs every test assembly at
+        // once and on a busy machine this .NET app can take a minute to listen; a process that exits ends it at once.
+        if (await FreePort.WaitForListenerAsync(web, TimeSpan.FromSeconds(180), () => !process.HasExited) &&
             await FreePort.WaitForListenerAsync(smtp, TimeSpan.FromSeconds(30), () => !process.HasExited))
         {
             return server;

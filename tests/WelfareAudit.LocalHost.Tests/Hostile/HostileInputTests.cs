@@ -15,7 +15,7 @@ namespace WelfareAudit.LocalHost.Tests.Hostile;
 /// strings back, and must leave the therapist's ledger exactly as it was (same event count, same head
 /// hash) next to a baseline search that a valid request would have changed.
 /// </summary>
-[Collection(LocalHostCollection.Name)]
+[Collection(HostileCorpusCollection.Name)]
 public class HostileInputTests(LocalHostFixture host, ITestOutputHelper output)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
