@@ -137,6 +137,26 @@ public sealed class AnchorRequestCountTests : IAsyncLifetime
         Assert.Equal(0, anchors.GetProperty("unanchored").GetInt32());
     }
 
+    [Fact]
+    public async Task Verify_AnAnchorStatesAnotherHeadThanTheChain_ForkNamingTheBlob()
+    {
+        await LogAsync();
+        await _container.CreateIfNotExistsAsync();
+        // An anchor of another history at sequence 1 (as the container would hold after the owner rebuilt the ledger).
+        var other = new AnchorName(Therapist, 1, new string('e', 64)).BlobName;
+        await _container.GetBlobClient(other).UploadAsync(BinaryData.FromString("from an earlier history\n"));
+
+        var verify = JsonDocument.Parse(await _therapist.GetStringAsync("api/ledger/verify")).RootElement;
+
+        Assert.False(verify.GetProperty("ok").GetBoolean());
+        var ledger = Assert.Single(verify.GetProperty("ledgers").EnumerateArray());
+        var problem = ledger.GetProperty("problem");
+        Assert.Equal("Fork", problem.GetProperty("kind").GetString());
+        Assert.Equal(1, problem.GetProperty("sequence").GetInt64());
+        Assert.Equal(other, problem.GetProperty("anchor").GetString());
+        Assert.Equal(1, ledger.GetProperty("anchors").GetProperty("anchored").GetInt32());
+    }
+
     /// <summary>Counts requests (once per call, before the SDK's retries): all, blob writes (PUT of a blob) and container creations (PUT of the container).</summary>
     private sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {
