@@ -65,6 +65,18 @@ public sealed class KeyHistoryTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_SigningRotationWithoutAPublicKey_Malformed()
+    {
+        await AnnounceAsync(new KeyRotated(KeyRotated.Signing, "v2"));
+        var bundle = await _world.ExportAsync(AuditWorld.Bundle(AuditWorld.TherapistA));
+
+        var run = await CliRun.RunAsync("verify", bundle, "--public-key", await _world.PublicKeyFileAsync());
+
+        Assert.StartsWith("FAILED: Malformed", run.Out, StringComparison.Ordinal);
+        Assert.Contains("P-256 public key", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_AnnouncedPublicKeyIsNotTheOneTheBundleCarries_UnannouncedKey()
     {
         var newKey = await RotateSigningKeyAsync();
