@@ -63,6 +63,22 @@ public sealed class ClientAccountingBundleTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
+    public async Task FhirExport_ClientAccountingProvided_IsAConformingExportAuditEvent()
+    {
+        var service = _world.Service<ClientAccountingService>();
+        var accounting = await service.PrepareAsync(TherapistA, new ClientAccountingRequest("CLIENT-A1", ClientAccountingFormat.Html), default);
+        await service.RecordAsync(accounting, null, default);
+
+        var path = await _world.ExportAsync(new AuditExportRequest(null, null, AuditWorld.TherapistA, AuditFormat.Fhir, false), "accounting.fhir.json");
+
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Empty(FhirValidation.Problems(text));
+        var provided = JsonNode.Parse(text)!["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => r["outcomeDesc"]!.GetValue<string>() == "ClientAccountingProvided");
+        Assert.Equal("110106", provided["type"]!["code"]!.GetValue<string>());
+        Assert.Equal("R", provided["action"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Verify_AnotherClientsGenuineEntryCopiedIntoTheFile_FailsDisclosureBroken()
     {
         var (_, bundle) = await AccountingBundleAsync("CLIENT-A1");
