@@ -77,6 +77,18 @@ public sealed partial class PhonePageTests
     }
 
     [Fact]
+    public async Task AxeAndReflowChecks_CanFail_OnAnUnlabelledFieldAndAWideBlock()
+    {
+        await using var context = await host.PhoneAsync(NewTherapist(), width: 320, height: 640);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.EvaluateAsync("() => { const i = document.createElement('input'); i.type = 'text'; document.querySelector('#log').append(i); }");
+        Assert.Contains(await Accessibility.ViolationsAsync(page), v => v.StartsWith("label ", StringComparison.Ordinal));
+        await page.EvaluateAsync("() => { const d = document.createElement('div'); d.style.width = '400px'; d.textContent = 'x'; document.querySelector('#log').append(d); }");
+        Assert.NotEqual("", await Accessibility.HorizontalOverflowAsync(page));
+    }
+
+    [Fact]
     public async Task SignOut_EndsTheSession_AndThePageSaysSignedOut()
     {
         await using var context = await host.PhoneAsync(objectId: null);
