@@ -56,6 +56,8 @@ public sealed class WitnessVectorTests
             events.Add(new(EventTypes.NextSessionSet, new() { ["searchId"] = second, ["nextSessionAt"] = Timestamps.ToText(Start.AddDays(2)) }, [], []));
             events.Add(new(EventTypes.WitnessCosigned, new(new WitnessCosigned(cosigned.Witness!, c.Origin!, c.TreeSize!.Value, c.RootHash!, c.HeadHash!, c.Signature!).ToFields().Clear), [], []));
             events.Add(new(EventTypes.DiscussedWithClient, new() { ["searchId"] = second, ["discussedAt"] = Timestamps.ToText(Start.AddMinutes(6)) }, new() { ["note"] = "Explained the search." }, []));
+            events.Add(new(EventTypes.SupervisorReviewed, new(new SupervisorReviewed(Guid.Parse(first), "supervisor-oid", ReviewOutcomes.Appropriate, null).ToFields().Clear),
+                new() { ["note"] = "Proportionate: phone and email were tried first." }, []));
         }
         return events;
     }
