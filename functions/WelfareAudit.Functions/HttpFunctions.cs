@@ -45,6 +45,10 @@ public sealed class HttpFunctions(ApiDispatch dispatch)
     public async Task<IActionResult> ExportAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditExport)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(ExportAudit), req.HttpContext));
 
+    [Function(nameof(RecordCosignatures))]
+    public async Task<IActionResult> RecordCosignatures([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.LedgerCosignatures)] HttpRequest req) =>
+        new ResultAction(await dispatch.RunAsync(nameof(RecordCosignatures), req.HttpContext));
+
     [Function(nameof(GetSigningKey))]
     public async Task<IActionResult> GetSigningKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AuditSigningKey)] HttpRequest req) =>
         new ResultAction(await dispatch.RunAsync(nameof(GetSigningKey), req.HttpContext));

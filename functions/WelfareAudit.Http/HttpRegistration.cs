@@ -19,6 +19,7 @@ public static class HttpRegistration
         services.TryAddSingleton<AuditHandlers>();
         services.TryAddSingleton<ReviewHandlers>();
         services.TryAddSingleton<PhonePage>();
+        services.TryAddSingleton<WitnessHandlers>();
         services.TryAddSingleton<ApiServices>();
         services.TryAddSingleton<ApiDispatch>();
         return services;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using WelfareAudit.Core.Identity;
+using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Reviews;
 
 namespace WelfareAudit.Http;
@@ -21,7 +22,7 @@ public sealed class ReviewHandlers(ReviewService reviews)
         var query = QueryParameters.Single(context.Request.Query, QueueParameters, "the review queue");
         var parsed = ReviewQuery.Parse(query["therapist"], query["risk"], query["overdue"], query["pageSize"], query["continuation"]);
         var page = await reviews.QueueAsync(caller, parsed, context.RequestAborted);
-        return TypedResults.Json(new { items = page.Items, next = page.Next }, Output);
+        return TypedResults.Json(new { items = page.Items, next = page.Next, unreadable = Findings(page.Unreadable) }, Output);
     }
 
     public async Task<IResult> ReviewSearch(HttpContext context, Caller caller, string id)
@@ -45,6 +46,19 @@ public sealed class ReviewHandlers(ReviewService reviews)
     public async Task<IResult> GetOversight(HttpContext context, Caller caller)
     {
         QueryParameters.Single(context.Request.Query, [], "the oversight view");
-        return TypedResults.Json(await reviews.OversightAsync(caller, context.RequestAborted), Output);
+        var view = await reviews.OversightAsync(caller, context.RequestAborted);
+        return TypedResults.Json(new
+        {
+            view.AsOf,
+            view.Overdue,
+            view.Escalations,
+            view.Rarity,
+            view.AwaitingReview,
+            unreadable = Findings(view.Unreadable),
+        }, Output);
     }
+
+    /// <summary>What was left out, as <c>GET /api/searches</c> names it: ledger, sequence (0 for a search row), kind.</summary>
+    private static IEnumerable<object> Findings(IReadOnlyList<LedgerFinding> findings) =>
+        findings.Select(f => new { ledger = f.LedgerId, sequence = f.Problem.Sequence, kind = f.Problem.Kind.ToString() });
 }

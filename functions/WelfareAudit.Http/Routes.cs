@@ -18,6 +18,7 @@ public static class Routes
     public const string Health = "api/health";
     public const string AuditExport = "api/audit/export";
     public const string AuditSigningKey = "api/audit/signing-key";
+    public const string LedgerCosignatures = "api/ledger/cosignatures";
     public const string Reviews = "api/reviews";
     public const string Review = "api/searches/{id}/review";
     public const string Oversight = "api/oversight";
@@ -35,6 +36,7 @@ public static class Routes
         new("AmendSearch", "POST", Amendments, RouteAccess.Therapist, RateBudget.Writes, c => c.Services.Searches.AmendSearch(c.Context, c.Caller!, c.RouteValue!)),
         new("VerifyLedger", "GET", VerifyLedger, RouteAccess.TherapistOrSupervisor, null, c => c.Services.Searches.VerifyLedger(c.Context, c.Caller!)),
         new("ExportAudit", "GET", AuditExport, RouteAccess.Supervisor, RateBudget.Exports, c => c.Services.Audit.ExportAudit(c.Context, c.Caller!)),
+        new("RecordCosignatures", "POST", LedgerCosignatures, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Witness.RecordCosignatures(c.Context, c.Caller!)),
         new("GetSigningKey", "GET", AuditSigningKey, RouteAccess.AnyCaller, null, c => c.Services.Audit.GetSigningKey(c.Context)),
         new("ListReviews", "GET", Reviews, RouteAccess.Supervisor, null, c => c.Services.Reviews.ListReviews(c.Context, c.Caller!)),
         new("ReviewSearch", "POST", Review, RouteAccess.Supervisor, RateBudget.Writes, c => c.Services.Reviews.ReviewSearch(c.Context, c.Caller!, c.RouteValue!)),

@@ -151,7 +151,11 @@ public sealed class SearchHandlers(CrisisSearchService searches)
     /// search the route names (as a parsed id), then the key. Only hashes leave this method; the ledger
     /// stores the request's hash keyed (see docs/ledger-format.md §2.6).
     /// </summary>
-    internal static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId)
+    internal static IdempotencyClaim? Idempotency(HttpContext context, Caller caller, byte[] body, string route, Guid? searchId) =>
+        IdempotencyFor(context, caller, body, route, searchId is { } id ? id.ToString("D") : "");
+
+    /// <summary>The same claim for a route whose subject is not a search (the witness upload: one claim per ledger).</summary>
+    internal static IdempotencyClaim? IdempotencyFor(HttpContext context, Caller caller, byte[] body, string route, string subject)
     {
         var values = context.Request.Headers[IdempotencyHeader];
         if (values.Count == 0)
@@ -163,7 +167,7 @@ public sealed class SearchHandlers(CrisisSearchService searches)
         {
             throw ValidationFailedException.For(IdempotencyHeader, "must be 1-128 printable ASCII characters (a UUID is recommended)");
         }
-        var scope = caller.ObjectId + "\n" + route + "\n" + (searchId is { } id ? id.ToString("D") : "") + "\n" + key;
+        var scope = caller.ObjectId + "\n" + route + "\n" + subject + "\n" + key;
         var keyHash = RequestBody.Sha256Hex(Encoding.UTF8.GetBytes(scope));
         return new IdempotencyClaim(keyHash, RequestBody.Sha256Hex(body));
     }

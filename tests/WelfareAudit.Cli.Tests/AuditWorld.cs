@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -8,6 +9,7 @@ using WelfareAudit.Core.Identity;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Configuration;
+using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 using WelfareAudit.Testing;
 
@@ -32,14 +34,25 @@ public sealed class AuditWorld : IAsyncDisposable
     public static readonly Caller Supervisor = new("5a5a5a5a-0000-4000-8000-00000000abcd", new HashSet<Role> { Role.Supervisor });
 
     private readonly ServiceProvider _provider;
+    private readonly AzuriteFixture _azurite;
+    private readonly Action<IServiceCollection>? _configure;
 
     public AuditWorld(AzuriteFixture azurite, Action<IServiceCollection>? configure = null)
+        : this(azurite, configure, AzuriteFixture.NewTableName("audit"), Directory.CreateTempSubdirectory("wa-audit-").FullName, null)
     {
-        Folder = Directory.CreateTempSubdirectory("wa-audit-").FullName;
+    }
+
+    private AuditWorld(AzuriteFixture azurite, Action<IServiceCollection>? configure, string tableName, string folder, DateTimeOffset? now)
+    {
+        (_azurite, _configure, TableName, Folder) = (azurite, configure, tableName, folder);
+        if (now is { } at)
+        {
+            Time.SetUtcNow(at);
+        }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["WelfareAudit:Storage:ConnectionString"] = azurite.Server.ConnectionString,
-            ["WelfareAudit:Storage:TableName"] = AzuriteFixture.NewTableName("audit"),
+            ["WelfareAudit:Storage:TableName"] = tableName,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Folder, "keys.json"),
         }).Build();
         var services = new ServiceCollection().AddLogging();
@@ -53,6 +66,18 @@ public sealed class AuditWorld : IAsyncDisposable
 
     public string Folder { get; }
 
+    public string TableName { get; }
+
+    /// <summary>
+    /// The same table and key file in a new process (fresh caches, the clock where this one's is): what the app is after
+    /// its storage was changed behind its back. This world is disposed.
+    /// </summary>
+    public async Task<AuditWorld> RestartAsync()
+    {
+        await DisposeAsync();
+        return new AuditWorld(_azurite, _configure, TableName, Folder, Time.GetUtcNow());
+    }
+
     public ILedger Ledger => _provider.GetRequiredService<ILedger>();
 
     public TableLedger TableLedger => _provider.GetRequiredService<TableLedger>();
@@ -62,6 +87,11 @@ public sealed class AuditWorld : IAsyncDisposable
     public DailyCheckpointJob DailyCheckpoint => _provider.GetRequiredService<DailyCheckpointJob>();
 
     public ISigningKeys SigningKeys => _provider.GetRequiredService<ISigningKeys>();
+
+    /// <summary>The ledger table itself, as the owner of the storage account can write it.</summary>
+    public TableClient Table => _provider.GetRequiredService<TableClient>();
+
+    public IKeyRing KeyRing => _provider.GetRequiredService<IKeyRing>();
 
     public IClientIndexer Indexer => _provider.GetRequiredService<IClientIndexer>();
 

@@ -16,7 +16,7 @@ public sealed class BundleForge : IDisposable
     private static readonly byte[] Salt = Enumerable.Repeat((byte)7, FieldCommitment.SaltSize).ToArray();
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
-    public ECDsa Key { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    public ECDsa Key { get; init; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public string KeyId { get; init; } = "forged-key";
 
@@ -38,6 +38,9 @@ public sealed class BundleForge : IDisposable
     public bool DiscloseOutOfRange { get; init; }
 
     public static DateTimeOffset RecordedAt(long sequence) => Start.AddMinutes(sequence);
+
+    /// <summary>When the export was made and its checkpoint signed (default: a day after the first event).</summary>
+    public DateTimeOffset? SignedAt { get; init; }
 
     /// <summary>Replaces the end line with the server's error line carrying this detail.</summary>
     public string? ErrorDetail { get; init; }
@@ -74,7 +77,7 @@ public sealed class BundleForge : IDisposable
             previous = hash;
         }
 
-        var signedAt = Start.AddDays(1);
+        var signedAt = SignedAt ?? Start.AddDays(1);
         var manifest = new JsonObject
         {
             ["kind"] = "manifest", ["format"] = BundleFormat.Name, ["version"] = BundleFormat.Version, ["exportId"] = "export-1",

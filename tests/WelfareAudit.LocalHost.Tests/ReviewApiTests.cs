@@ -172,7 +172,7 @@ public class ReviewApiTests(LocalHostFixture host)
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("C-OVERSIGHT", text, StringComparison.Ordinal);
         var view = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(["asOf", "overdue", "escalations", "rarity", "awaitingReview"], view.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["asOf", "overdue", "escalations", "rarity", "awaitingReview", "unreadable"], view.EnumerateObject().Select(p => p.Name));
         Assert.True(view.GetProperty("awaitingReview").GetInt32() >= 2);
         var rarity = view.GetProperty("rarity");
         Assert.Equal(1, rarity.GetProperty("perClientThreshold").GetInt32());

@@ -23,9 +23,15 @@ public static class CliApp
 
     private const string Usage = """
         usage:
-          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>]
+          welfare-audit verify <bundle.jsonl> [--public-key <key.pem>] [--extends <earlier.jsonl> [--extends-public-key <key.pem>]] [--witness <witness.vkey|witness.pem>]
               Verifies an audit bundle offline. Give the practice's public key (GET /api/audit/signing-key,
               obtained separately from the bundle) so that a bundle re-signed with another key is refused.
+              --extends: also proves that the bundle contains an earlier export's history unchanged.
+              --witness: every ledger must carry a cosignature by that witness, each agreeing with the chain.
+          welfare-audit witness init --out <folder> [--name <key name>]
+              Creates a witness key pair on the witness's own machine (never the practice's).
+          welfare-audit witness cosign <bundle.jsonl> --key <witness.key> --practice <name> [--public-key <key.pem>] [--state <folder>] [--out <file>]
+              Verifies the bundle, checks it extends what this witness cosigned before, writes the cosignatures to upload.
           welfare-audit keys init   --vault <https://name.vault.azure.net> [--prefix welfareaudit] [--credential azure-cli|azd|managed-identity]
               Creates the data, index and signing keys (as Key Vault secrets) that do not exist yet.
               azd: the account `azd auth login` signed in, in the tenant AZURE_TENANT_ID when it is set.
@@ -35,10 +41,10 @@ public static class CliApp
 
     /// <summary>Runs the CLI in-process (tests call this); <paramref name="secretClients"/> replaces the Key Vault client factory.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
-        Func<Uri, TokenCredential, SecretClient>? secretClients = null)
+        Func<Uri, TokenCredential, SecretClient>? secretClients = null, TimeProvider? time = null)
     {
         // No response files: a bundle named "@x" is a file name, not a list of arguments.
-        var parsed = Commands(secretClients).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parsed = Commands(secretClients, time ?? TimeProvider.System).Parse(args is ["help"] ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             return Fail(stderr, string.Join(" ", parsed.Errors.Select(e => e.Message)));
@@ -61,15 +67,28 @@ public static class CliApp
     }
 
     /// <summary>The commands (docs/architecture.md: a new CLI command is one more <see cref="Command"/> here, with its action).</summary>
-    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients)
+    private static RootCommand Commands(Func<Uri, TokenCredential, SecretClient>? secretClients, TimeProvider time)
     {
         var bundle = new Argument<string>("bundle") { Description = "The bundle file (JSON lines)." };
         var publicKey = new Option<string?>("--public-key")
         {
             Description = "The practice's public key (PEM, GET /api/audit/signing-key), obtained separately from the bundle, so that a bundle re-signed with another key is refused.",
         };
-        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey };
-        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
+        var extends = new Option<string?>("--extends")
+        {
+            Description = "An earlier export of the same practice, kept since: refuse unless this bundle contains its history unchanged (docs/ledger-format.md §16).",
+        };
+        var extendsKey = new Option<string?>("--extends-public-key")
+        {
+            Description = "The public key the earlier export was verified with (default: the --public-key), when the signing key was rotated since.",
+        };
+        var witness = new Option<string?>("--witness")
+        {
+            Description = "A witness's public key (witness.vkey or witness.pem): every ledger must carry a cosignature by it, each agreeing with the chain.",
+        };
+        var verify = new Command("verify", "Verifies an audit bundle offline.") { bundle, publicKey, extends, extendsKey, witness };
+        verify.SetAction((p, ct) => VerifyAsync(p.GetValue(bundle)!, p.GetValue(publicKey), (p.GetValue(extends), p.GetValue(extendsKey)), p.GetValue(witness),
+            p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct));
 
         var vault = new Option<string?>("--vault") { Description = "The vault's https URI (https://name.vault.azure.net)." };
         var prefix = new Option<string?>("--prefix") { Description = "Secret name prefix (default welfareaudit)." };
@@ -83,7 +102,7 @@ public static class CliApp
                 p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, secretClients, ct));
         }
         var keys = new Command("keys", "Creates and rotates the data, index and signing keys in Key Vault.") { init, rotate };
-        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys };
+        return new RootCommand("welfare-audit: the offline verifier of audit bundles, and Key Vault key bootstrap and rotation.") { verify, keys, WitnessCommands.Build(time) };
     }
 
     private sealed record KeysOptions(string? Vault, string? Prefix, string? Credential, string? Purpose);
@@ -95,9 +114,14 @@ public static class CliApp
         return UsageError;
     }
 
-    private static async Task<int> VerifyAsync(string path, string? keyPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> VerifyAsync(string path, string? keyPath, (string? Bundle, string? KeyPath) earlier, string? witnessPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var pinned = keyPath is null ? null : ReadText(keyPath, "public key");
+        if (earlier.KeyPath is not null && earlier.Bundle is null)
+        {
+            throw new UsageException("--extends-public-key needs --extends.");
+        }
+        var earlierPinned = earlier.KeyPath is null ? pinned : ReadText(earlier.KeyPath, "public key of the earlier export");
         Stream file;
         try
         {
@@ -118,28 +142,33 @@ public static class CliApp
         // The verdict line is the CLI's own words and numbers only; everything the file said follows, escaped.
         if (!result.Ok)
         {
-            var problem = result.Problem!;
-            stdout.WriteLine($"FAILED: {problem.Kind}");
-            var where = new List<string>();
-            if (problem.LedgerId is not null)
-            {
-                where.Add($"ledger {TerminalText.Escape(problem.LedgerId)}");
-            }
-            if (problem.Sequence is { } sequence)
-            {
-                where.Add($"sequence {sequence.ToString(CultureInfo.InvariantCulture)}");
-            }
-            if (problem.Line is { } line)
-            {
-                where.Add($"line {line.ToString(CultureInfo.InvariantCulture)}");
-            }
-            if (where.Count > 0)
-            {
-                stdout.WriteLine($"  where: {string.Join(", ", where)}");
-            }
-            stdout.WriteLine($"  detail: {TerminalText.Escape(problem.Detail)}");
-            stdout.WriteLine($"({result.Events.ToString(CultureInfo.InvariantCulture)} events were verified before the problem.)");
+            stdout.WriteLine($"FAILED: {result.Problem!.Kind}");
+            BundleProblemText.Write(stdout, result);
             return VerificationFailed;
+        }
+        // --extends: the earlier export must verify too, and the verdict covers the comparison (§16).
+        var extension = earlier.Bundle is null ? null : await ExtendsCheck.RunAsync(path, earlier.Bundle, earlierPinned, stderr, ct);
+        if (extension is { Extension: null })
+        {
+            stdout.WriteLine($"FAILED: {extension.Old.Problem!.Kind}");
+            stdout.WriteLine("  in: the earlier export (--extends); the new bundle itself verifies.");
+            BundleProblemText.Write(stdout, extension.Old);
+            return VerificationFailed;
+        }
+        if (extension?.Extension is { Ok: false } refused)
+        {
+            ExtendsCheck.WriteRefusal(stdout, refused);
+            return VerificationFailed;
+        }
+        IReadOnlyList<string> witnessLines = [];
+        if (witnessPath is not null)
+        {
+            var (failed, lines) = await WitnessCommands.CheckAsync(path, witnessPath, stdout, ct);
+            if (failed is { } code)
+            {
+                return code;
+            }
+            witnessLines = lines;
         }
         stdout.WriteLine($"OK: {result.Events.ToString(CultureInfo.InvariantCulture)} events in {result.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s) verified.");
         stdout.WriteLine($"  exported {Text(result.GeneratedAt)} by {TerminalText.Escape(result.GeneratedBy)}, manifest signed with key {TerminalText.Escape(result.ManifestKeyId)}.");
@@ -154,6 +183,15 @@ public static class CliApp
         {
             stdout.WriteLine($"  ledger {TerminalText.Escape(l.LedgerId)}: events {l.FirstSequence}..{l.LastSequence} ({l.Events} events, {l.InRange} in range), " +
                 $"anchored on {TerminalText.Escape(l.Anchor)}, head signed at {Text(l.CheckpointSignedAt)} (key {TerminalText.Escape(l.CheckpointKeyId)}), {l.CheckpointsInChain} earlier checkpoint(s) in the chain verified.");
+        }
+        if (extension?.Extension is { } extended)
+        {
+            stdout.WriteLine($"EXTENDS: the bundle contains the earlier export's history unchanged (exported {Text(extension.Old.GeneratedAt)}), in each of its {extension.Old.Ledgers.Count.ToString(CultureInfo.InvariantCulture)} ledger(s).");
+            ExtendsCheck.WriteLedgers(stdout, extended);
+        }
+        foreach (var line in witnessLines)
+        {
+            stdout.WriteLine(line);
         }
         return Ok;
     }
@@ -224,7 +262,7 @@ public static class CliApp
         return Ok;
     }
 
-    private static string ReadText(string path, string what)
+    internal static string ReadText(string path, string what)
     {
         try
         {
@@ -238,5 +276,5 @@ public static class CliApp
 
     private static string Text(DateTimeOffset? at) => at is null ? "(unknown)" : Timestamps.ToText(at.Value);
 
-    private sealed class UsageException(string message) : Exception(message);
+    internal sealed class UsageException(string message) : Exception(message);
 }

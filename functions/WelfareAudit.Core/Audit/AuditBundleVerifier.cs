@@ -11,6 +11,7 @@ namespace WelfareAudit.Core.Audit;
 /// <item><see cref="BundleKeys"/>: the manifest's signature, each ledger's signed head and every checkpoint event, by the pinned key;</item>
 /// <item><see cref="ChainStage"/>: each ledger's chain, anchored, linked, hashed, in order, up to its signed head;</item>
 /// <item><see cref="DisclosureStage"/>: the manifest's range and disclosure promises, event by event;</item>
+/// <item><see cref="KeyHistoryStage"/>: every signing key the chain, its head or the manifest uses was announced (or is the first);</item>
 /// <item><see cref="BundleCounts"/>: the manifest's and the end line's totals.</item>
 /// </list>
 /// Every line is read strictly first (<see cref="BundleJsonObject"/>), then checked. The first problem found
@@ -62,6 +63,7 @@ public static class AuditBundleVerifier
 
             var chains = _chains = new ChainStage(manifest, keys);
             var disclosure = new DisclosureStage(manifest);
+            var keyHistory = new KeyHistoryStage(manifest);
             while (true)
             {
                 using var line = await lines.NextAsync(ct) ?? throw chains.Truncated();
@@ -94,6 +96,7 @@ public static class AuditBundleVerifier
                 }
                 disclosure.Check(e);
                 chains.Accept(e);
+                keyHistory.Accept(e);
                 if (progress is not null && chains.Events % ProgressEvery == 0)
                 {
                     progress(chains.Events);

@@ -38,4 +38,11 @@ public enum BundleProblemKind
     /// outside the range) is disclosed, or one client is shown under two pseudonyms.
     /// </summary>
     DisclosureBroken,
+
+    /// <summary>
+    /// A checkpoint, a ledger's signed head or the manifest is signed by a key the ledger's chain never announced with a
+    /// <c>KeyRotated</c> event (and that is not the part's first key), or the bundle carries another public key under an
+    /// announced id (docs/ledger-format.md §17).
+    /// </summary>
+    UnannouncedKey,
 }

@@ -12,10 +12,12 @@ public static class EventTypes
     public const string Checkpoint = nameof(Checkpoint);
     public const string AuditExported = nameof(AuditExported);
     public const string KeyRotated = nameof(KeyRotated);
+    public const string WitnessCosigned = nameof(WitnessCosigned);
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         SearchLogged, NextSessionSet, ReminderSent, DiscussedWithClient, EntryAmended,
         SupervisorReviewed, Checkpoint, AuditExported, KeyRotated,
+        WitnessCosigned,
     };
 }

@@ -20,7 +20,8 @@ public static class LedgerEventCodec
             EventTypes.Checkpoint => new Checkpoint(Long(clear["upToSequence"]), clear["headHash"], Timestamps.Parse(clear["signedAt"]), clear["signingKeyId"], clear["signature"]),
             EventTypes.AuditExported => new AuditExported(clear["exportedBy"], OptionalTime(clear, "from"), OptionalTime(clear, "to"),
                 clear["format"], Long(clear["count"]), clear.TryGetValue("checkpointSequence", out var c) ? Long(c) : null),
-            EventTypes.KeyRotated => new KeyRotated(clear["purpose"], clear["keyId"]),
+            EventTypes.KeyRotated => new KeyRotated(clear["purpose"], clear["keyId"], clear.GetValueOrDefault("publicKey")),
+            EventTypes.WitnessCosigned => new WitnessCosigned(clear["witness"], clear["origin"], Long(clear["treeSize"]), clear["rootHash"], clear["headHash"], clear["signature"]),
             _ => throw new FormatException("Unknown event type in ledger."),
         };
     }

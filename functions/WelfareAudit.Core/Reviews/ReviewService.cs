@@ -62,15 +62,17 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
         RequireSupervisor(caller);
         var now = time.GetUtcNow();
         var candidates = new List<SearchProjection>();
+        var unreadable = new List<LedgerFinding>();
         foreach (var ledgerId in await LedgersAsync(query.Therapist, cancellationToken))
         {
-            await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+            await ReadLedgerAsync(ledgerId, unreadable, p =>
             {
                 if (!p.Reviewed && query.IsAfter(p) && (query.Overdue is not { } late || rows.IsOverdue(p, now) == late))
                 {
                     candidates.Add(p);
                 }
-            }
+                return Task.CompletedTask;
+            }, cancellationToken);
         }
         candidates.Sort(QueueOrder);
 
@@ -79,7 +81,16 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
         var more = false;
         foreach (var p in candidates)
         {
-            var risk = await RiskAsync(p, cancellationToken);
+            RiskLevel risk;
+            try
+            {
+                risk = await RiskAsync(p, cancellationToken);
+            }
+            catch (LedgerIntegrityException e)
+            {
+                unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
+                continue;
+            }
             if (query.Risk is { } wanted && risk != wanted)
             {
                 continue;
@@ -94,7 +105,7 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
                 p.RemindersSent.Count, Escalated(p)));
             last = p;
         }
-        return new ReviewPage(items, more && last is not null ? ReviewQuery.Token(last.LoggedAt, last.SearchId) : null);
+        return new ReviewPage(items, more && last is not null ? ReviewQuery.Token(last.LoggedAt, last.SearchId) : null, unreadable);
     }
 
     /// <summary>
@@ -111,10 +122,11 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
         var escalations = new List<EscalationSent>();
         var recent = new List<AuditSearchRow>();
         var awaitingReview = 0;
+        var unreadable = new List<LedgerFinding>();
         using var pseudonyms = new ClientPseudonyms(indexer);
         foreach (var ledgerId in await LedgersAsync(null, cancellationToken))
         {
-            await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+            await ReadLedgerAsync(ledgerId, unreadable, async p =>
             {
                 awaitingReview += p.Reviewed ? 0 : 1;
                 if (rows.IsOverdue(p, now))
@@ -129,7 +141,7 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
                 {
                     recent.Add(await rows.RowAsync(p, now, pseudonyms, cancellationToken));
                 }
-            }
+            }, cancellationToken);
         }
 
         var (byClient, byTherapist) = AuditHtmlReport.RarityFlags(recent, options);
@@ -143,7 +155,34 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
             [.. overdue.OrderBy(o => o.NextSessionAt ?? DateTimeOffset.MinValue).ThenBy(o => o.Id)],
             [.. escalations.OrderBy(e => e.SentAt)],
             new RarityView(options.RarityMaxPerClientPerYear, options.RarityMaxPerTherapistPerQuarter, therapists, clients),
-            awaitingReview);
+            awaitingReview, unreadable);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="each"/> on every search of a ledger. A row that cannot be read as the ledger wrote it
+    /// (while listing, or while <paramref name="each"/> decrypts an event) is named in <paramref name="unreadable"/>:
+    /// a search row that fails ends that ledger, an event that fails leaves out that search; the other ledgers go on.
+    /// </summary>
+    private async Task ReadLedgerAsync(string ledgerId, List<LedgerFinding> unreadable, Func<SearchProjection, Task> each, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var p in ledger.ListSearchesAsync(ledgerId, ct))
+            {
+                try
+                {
+                    await each(p);
+                }
+                catch (LedgerIntegrityException e)
+                {
+                    unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
+                }
+            }
+        }
+        catch (LedgerIntegrityException e)
+        {
+            unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
+        }
     }
 
     private static int QueueOrder(SearchProjection a, SearchProjection b)

@@ -105,6 +105,7 @@ public static class InfrastructureRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditExportFormat, HtmlExportFormat>());
         services.TryAddSingleton<AuditExportFormats>();
         services.TryAddSingleton<AuditExportService>();
+        services.TryAddSingleton<WelfareAudit.Core.Witness.CosignatureRecorder>();
         return services;
     }
 

@@ -24,6 +24,8 @@ public class LedgerEventCodecTests
             new Checkpoint(10, "ab", Now, "kid", "sig"),
             new AuditExported("oid-sup", Now.AddDays(-30), Now, "bundle", 42, 11),
             new KeyRotated("data", "v2"),
+            new KeyRotated("signing", "v3", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"),
+            new WitnessCosigned("w.example/w+01020304+BAAA", "clinic.example/welfare-audit/L1", 7, "cm9vdA==", new string('a', 64), "c2ln"),
         };
     }
 
@@ -74,9 +76,21 @@ public class LedgerEventCodecTests
     }
 
     [Fact]
+    public void ToFields_KeyRotated_EverythingClear_PublicKeyOnlyWhenGiven()
+    {
+        var signing = new KeyRotated(KeyRotated.Signing, "v3", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE").ToFields();
+        var data = new KeyRotated(KeyRotated.Data, "v2").ToFields();
+
+        Assert.Equal(["keyId", "publicKey", "purpose"], signing.Clear.Keys);
+        Assert.Empty(signing.Sensitive);
+        Assert.Equal(["keyId", "purpose"], data.Clear.Keys);
+        Assert.Null(Assert.IsType<KeyRotated>(LedgerEventCodec.Decode(EventTypes.KeyRotated, data.Clear, data.Sensitive)).PublicKey);
+    }
+
+    [Fact]
     public void EventTypes_All_ListsEveryEventOnce()
     {
-        Assert.Equal(9, EventTypes.All.Count);
+        Assert.Equal(10, EventTypes.All.Count);
         Assert.Contains(EventTypes.KeyRotated, EventTypes.All);
     }
 }

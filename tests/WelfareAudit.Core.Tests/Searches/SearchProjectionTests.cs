@@ -84,6 +84,15 @@ public class SearchProjectionTests
     }
 
     [Fact]
+    public void Apply_KeyRotated_BelongsToNoSearch()
+    {
+        var rotated = new KeyRotated(KeyRotated.Signing, "v2", "MFkw");
+
+        Assert.Null(rotated.SearchId);
+        Assert.Throws<InvalidOperationException>(() => SearchProjection.Apply(Logged(), H(2, EventTypes.KeyRotated), rotated));
+    }
+
+    [Fact]
     public void Apply_SecondSearchLogged_Throws()
     {
         var entry = CrisisSearchValidator.Validate(CrisisSearchValidatorTests.ValidDraft(), Now);

@@ -63,6 +63,17 @@ public sealed class TamperedStorageTests : IAsyncLifetime
 
     private TableClient Raw() => new(_azurite.ConnectionString, Table);
 
+    /// <summary>Changes one byte of the key id of a ciphertext of the ledger's first event (its SearchLogged).</summary>
+    private async Task ChangeKeyIdAsync(string ledgerId, string property)
+    {
+        var table = Raw();
+        var row = (await table.GetEntityAsync<TableEntity>(ledgerId, "0000000000000000001")).Value;
+        var envelope = (byte[])row[property];
+        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
+        row[property] = envelope;
+        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+    }
+
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
@@ -93,12 +104,7 @@ public sealed class TamperedStorageTests : IAsyncLifetime
     {
         var (broken, _) = await TherapistWithSearchAsync("C-KEYID-BROKEN");
         var (sound, soundSearch) = await TherapistWithSearchAsync("C-KEYID-SOUND");
-        var table = Raw();
-        var row = (await table.GetEntityAsync<TableEntity>(broken, "0000000000000000001")).Value;
-        var envelope = (byte[])row["S_clientRef"];
-        envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
-        row["S_clientRef"] = envelope;
-        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        await ChangeKeyIdAsync(broken, "S_clientRef");
         using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
 
         var verify = await supervisor.GetAsync("api/ledger/verify");
@@ -127,6 +133,29 @@ public sealed class TamperedStorageTests : IAsyncLifetime
         var result = await AuditBundleVerifier.VerifyAsync(new MemoryStream(bundle), pem, null, CancellationToken.None);
         Assert.True(result.Ok, result.Problem?.ToString());
         Assert.Equal([sound], result.Ledgers.Select(l => l.LedgerId));
+    }
+
+    [Fact]
+    public async Task ReviewQueueAndOversight_EnvelopeKeyIdChangedInOneLedger_NamedUnreadableAndEveryOtherLedgerServed()
+    {
+        var (broken, _) = await TherapistWithSearchAsync("C-REVIEW-KEYID-BROKEN");
+        var (sound, soundSearch) = await TherapistWithSearchAsync("C-REVIEW-KEYID-SOUND");
+        await ChangeKeyIdAsync(broken, "S_riskLevel");
+        using var supervisor = Client(Guid.NewGuid().ToString("D"), Role.Supervisor);
+
+        var queue = await supervisor.GetAsync("api/reviews");
+        var oversight = await supervisor.GetAsync("api/oversight");
+
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        var page = await Json(queue);
+        Assert.Equal([soundSearch], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        var unreadable = Assert.Single(page.GetProperty("unreadable").EnumerateArray());
+        Assert.Equal((broken, 1, "ModifiedRow"), (unreadable.GetProperty("ledger").GetString(), unreadable.GetProperty("sequence").GetInt32(), unreadable.GetProperty("kind").GetString()));
+        Assert.Equal(HttpStatusCode.OK, oversight.StatusCode);
+        var view = await Json(oversight);
+        Assert.Equal(2, view.GetProperty("awaitingReview").GetInt32());
+        Assert.Equal([sound], view.GetProperty("rarity").GetProperty("therapists").EnumerateArray().Select(t => t.GetProperty("therapist").GetString()));
+        Assert.Equal(broken, Assert.Single(view.GetProperty("unreadable").EnumerateArray()).GetProperty("ledger").GetString());
     }
 
     [Fact]

@@ -154,6 +154,7 @@ public static partial class HostileCorpus
         ContentTypes(cases, now);
         DuplicateKeys(cases, now);
         Origins(cases, now);
+        CosignatureCorpus.Add(cases);
         Reviews(cases);
 
         var duplicates = cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();

@@ -55,9 +55,8 @@ internal static class ManifestStage
         {
             var l = BundleJsonObject.Of(element, at, "A ledger of the manifest", ["ledgerId", "firstSequence", "lastSequence", "anchor", "events", "inRange", "checkpoint"]);
             var c = l.Object("checkpoint", ["sequence", "upToSequence", "headHash", "signedAt", "keyId", "signature"]);
-            c.Integer("sequence");
             parts.Add(new BundlePart(l.String("ledgerId"), l.Integer("firstSequence"), l.Integer("lastSequence"), l.String("anchor"), l.Integer("events"), l.Integer("inRange"),
-                c.Integer("upToSequence"), c.String("headHash"), c.Time("signedAt"), c.String("keyId"), c.String("signature")));
+                c.Integer("upToSequence"), c.String("headHash"), c.Time("signedAt"), c.String("keyId"), c.String("signature"), c.Integer("sequence")));
         }
         // Optional: the ledgers the export left out because they failed verification in storage (never empty when present).
         var excluded = new List<BundleExcludedLedger>();
