@@ -36,7 +36,9 @@ public sealed class SearchHandlers(CrisisSearchService searches)
             throw ValidationFailedException.For("therapist", "must be a therapist's object id");
         }
         var status = context.Request.Query["status"].ToString();
-        var list = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist, context.RequestAborted);
+        var risk = context.Request.Query["risk"].ToString();
+        var list = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist,
+            risk.Length == 0 ? null : risk, context.RequestAborted);
         return TypedResults.Json(new
         {
             items = list.Items.Select(SummaryJson),

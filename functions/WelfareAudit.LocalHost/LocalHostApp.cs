@@ -108,16 +108,41 @@ public static class LocalHostApp
     /// <summary>
     /// Development sign-in for a person at the keyboard: a loopback request addressed to this machine
     /// (loopback Host) without a principal gets a fixed development identity; the caller resolver still
-    /// refuses it when it comes from another site. Never active outside Development.
+    /// refuses it when it comes from another site. Never active outside Development. For the phone page's
+    /// "Signed in as …", <c>/.auth/me</c> answers that identity as App Service Authentication does, and
+    /// <c>/.auth/logout</c> says that this sign-in has no sign-out.
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> DevSignIn(string role)
     {
+        const string objectId = "00000000-0000-4000-8000-00000000d3e1";
         var roles = role.Equals("supervisor", StringComparison.OrdinalIgnoreCase) ? new[] { Role.Therapist, Role.Supervisor } : [Role.Therapist];
-        var header = ClientPrincipal.Encode("00000000-0000-4000-8000-00000000d3e1", roles);
+        var header = ClientPrincipal.Encode(objectId, roles);
+        var name = $"Development sign-in ({string.Join(" and ", roles).ToLowerInvariant()})";
+        var me = System.Text.Json.JsonSerializer.Serialize(new[]
+        {
+            new
+            {
+                provider_name = "aad",
+                user_id = name,
+                user_claims = new[] { new { typ = ClientPrincipal.ObjectIdClaim, val = objectId }, new { typ = "name", val = name } }
+                    .Concat(roles.Select(r => new { typ = "roles", val = r.ToString() })).ToArray(),
+            },
+        });
         return (context, next) =>
         {
             if (RequestOrigin.IsLoopbackSocket(context) && RequestOrigin.IsLoopbackHost(context) && !context.Request.Headers.ContainsKey(ClientPrincipal.HeaderName))
             {
+                if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Equals("/.auth/me", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                    context.Response.ContentType = "application/json; charset=utf-8";
+                    return context.Response.WriteAsync(me);
+                }
+                if (context.Request.Path.Equals("/.auth/logout", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    return context.Response.WriteAsync("The local host's development sign-in has no sign-out: stop the host, or start it without WelfareAudit__LocalHost__DevIdentity.");
+                }
                 context.Request.Headers[ClientPrincipal.HeaderName] = header;
             }
             return next(context);

@@ -16,7 +16,7 @@ public sealed partial class PhonePageTests
 {
     /// <summary>Logs a search through the API (as another phone would have), returning its id.</summary>
     private static async Task<string> LogThroughApiAsync(HttpClient api, string clientRef, TimeSpan ago, TimeSpan? nextSessionFromNow = null,
-        string? findings = null)
+        string? findings = null, string risk = "high")
     {
         var now = DateTimeOffset.UtcNow;
         var body = new JsonObject
@@ -26,7 +26,7 @@ public sealed partial class PhonePageTests
             ["crisis"] = new JsonObject
             {
                 ["dangerSuspected"] = "Spoke of ending things; missed today's session.",
-                ["riskLevel"] = "high",
+                ["riskLevel"] = risk,
                 ["contactAttempts"] = new JsonArray(
                     new JsonObject { ["channel"] = "missedAppointment", ["at"] = now - ago - TimeSpan.FromMinutes(90) },
                     new JsonObject { ["channel"] = "phone", ["at"] = now - ago - TimeSpan.FromMinutes(30) }),
@@ -312,7 +312,7 @@ public sealed partial class PhonePageTests
         var soon = NewClientRef("SOON");
         var done = NewClientRef("DONE");
         await LogThroughApiAsync(api, later, TimeSpan.FromHours(1), TimeSpan.FromDays(3));
-        await LogThroughApiAsync(api, unset, TimeSpan.FromMinutes(30));
+        await LogThroughApiAsync(api, unset, TimeSpan.FromMinutes(30), risk: "low");
         await LogThroughApiAsync(api, overdue, TimeSpan.FromHours(6), TimeSpan.FromHours(-2));
         await LogThroughApiAsync(api, soon, TimeSpan.FromHours(2), TimeSpan.FromDays(1));
         var doneId = await LogThroughApiAsync(api, done, TimeSpan.FromHours(4));
@@ -342,6 +342,16 @@ public sealed partial class PhonePageTests
         await Expect(clients).ToHaveTextAsync([overdue, soon, later, unset, done]);
         await page.GetByLabel("Show").SelectOptionAsync("awaiting-discussion");
         await Expect(clients).ToHaveCountAsync(4);
+
+        // The risk level, asked of the server (GET /api/searches?risk=).
+        await page.GetByLabel("Level of risk").SelectOptionAsync("low");
+        await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("1 search awaiting discussion at low risk.");
+        await Expect(clients).ToHaveTextAsync([unset]);
+        await page.GetByLabel("Level of risk").SelectOptionAsync("high");
+        await Expect(clients).ToHaveTextAsync([overdue, soon, later]);
+        await page.GetByLabel("Level of risk").SelectOptionAsync("imminent");
+        await Expect(page.GetByTestId("list-status")).ToHaveTextAsync("No searches awaiting discussion at imminent risk.");
+        await page.GetByLabel("Level of risk").SelectOptionAsync("");
         await page.Locator("#awaiting").ScrollIntoViewIfNeededAsync();
         await AssertAccessibleAsync(page, "list");
         await DocScreenshotAsync(page, "phone-list.png");

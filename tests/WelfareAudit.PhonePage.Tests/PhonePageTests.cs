@@ -29,6 +29,7 @@ public sealed partial class PhonePageTests(PhonePageFixture host, ITestOutputHel
     private static async Task FillMinimumAsync(IPage page, string clientRef)
     {
         await page.GetByLabel("Client code").FillAsync(clientRef);
+        await page.GetByTestId("occurredAt-now").ClickAsync();
         await page.GetByLabel("What danger did you suspect?").FillAsync("Spoke of ending things; missed today's session.");
         await page.GetByLabel("Risk level").SelectOptionAsync("high");
         await page.GetByTestId("attempt-0-channel").SelectOptionAsync("phone");
@@ -86,7 +87,7 @@ public sealed partial class PhonePageTests(PhonePageFixture host, ITestOutputHel
 
         // The optional part of the checklist is collapsed: the required minimum comes first.
         await Expect(page.GetByTestId("more")).Not.ToHaveAttributeAsync("open", "");
-        Assert.False(string.IsNullOrEmpty(await page.GetByTestId("occurredAt").InputValueAsync()), "the search time defaults to now");
+        Assert.True(string.IsNullOrEmpty(await page.GetByTestId("occurredAt").InputValueAsync()), "the search time is set by a tap, not by opening the page");
 
         await FillMinimumAsync(page, clientRef);
         await page.GetByTestId("save-search").ClickAsync();

@@ -128,12 +128,36 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     /// be read as the ledger wrote them is left out and named in <see cref="SearchList.Unreadable"/>
     /// (ledger, sequence, kind): one damaged ledger never hides the others.
     /// </summary>
-    public async Task<SearchList> ListAsync(Caller caller, string? status, string? therapist, CancellationToken cancellationToken)
+    public Task<SearchList> ListAsync(Caller caller, string? status, string? therapist, CancellationToken cancellationToken) =>
+        ListAsync(caller, status, therapist, risk: null, cancellationToken);
+
+    /// <summary>
+    /// As above, and only the searches logged with the given risk level (<c>low</c>, <c>moderate</c>, <c>high</c>,
+    /// <c>imminent</c>; the level as logged, which an amendment does not change).
+    /// </summary>
+    public async Task<SearchList> ListAsync(Caller caller, string? status, string? therapist, string? risk, CancellationToken cancellationToken)
     {
         status ??= SearchStatusText.All;
+        var errors = new ValidationErrors();
         if (status is not (SearchStatusText.AwaitingDiscussion or SearchStatusText.Discussed or SearchStatusText.Closed or SearchStatusText.All))
         {
-            throw ValidationFailedException.For("status", "must be one of: awaiting-discussion, discussed, closed, all");
+            errors.Add("status", "must be one of: awaiting-discussion, discussed, closed, all");
+        }
+        RiskLevel? riskLevel = null;
+        if (risk is not null)
+        {
+            if (EnumText.TryParse<RiskLevel>(risk, out var parsed))
+            {
+                riskLevel = parsed;
+            }
+            else
+            {
+                errors.Add("risk", $"must be one of: {EnumText.Allowed<RiskLevel>()}");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new ValidationFailedException(errors);
         }
 
         IReadOnlyList<string> ledgers;
@@ -166,7 +190,11 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
                     {
                         try
                         {
-                            items.Add(await SummarizeAsync(p, cancellationToken));
+                            var item = await SummarizeAsync(p, riskLevel, cancellationToken);
+                            if (item is not null)
+                            {
+                                items.Add(item);
+                            }
                         }
                         catch (LedgerIntegrityException e)
                         {
@@ -254,13 +282,14 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         return results;
     }
 
-    private async Task<SearchSummary> SummarizeAsync(SearchProjection p, CancellationToken ct)
+    /// <summary>The search's summary, or null when it was logged with another risk level than <paramref name="risk"/>.</summary>
+    private async Task<SearchSummary?> SummarizeAsync(SearchProjection p, RiskLevel? risk, CancellationToken ct)
     {
         await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, ct))
         {
             if (e.Event is SearchLogged l)
             {
-                return Summary(p, l.Entry.ClientRef);
+                return risk is { } wanted && l.Entry.Crisis.RiskLevel != wanted ? null : Summary(p, l.Entry.ClientRef);
             }
         }
         throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");

@@ -153,9 +153,13 @@
 
   function seconds(ms) { return Math.max(1, Math.ceil(ms / 1000)); }
 
+  // The one signed-out text, wherever the page says it.
+  const SIGNED_OUT_TEXT = 'You are signed out. Sign in again with the link at the top of the page.';
+  const NOT_ANSWERING = 'The service is not answering.';
+
   const GENERIC = {
     400: 'Some fields need attention.',
-    401: 'You are signed out. Sign in again with the link at the top of the page.',
+    401: SIGNED_OUT_TEXT,
     403: 'You are not allowed to do this.',
     404: 'Not found. It may belong to another account.',
     409: 'This was changed at the same moment elsewhere. Please try again.',
@@ -166,6 +170,7 @@
   };
 
   function describeProblem(p) {
+    if (p.status >= 500) { return NOT_ANSWERING; }      // a server error is not "no connection", nor its internals
     if (p.status === 429) { return `Too many requests — try again in ${p.retryAfter ? `${seconds(p.retryAfter)} s` : 'a moment'}.`; }
     if (p.detail) { return p.detail; }
     if (p.title) { return p.title; }
@@ -446,8 +451,10 @@
     clearErrors(form, formErrors);
     attemptsEl.replaceChildren();
     addAttempt(null, false);
-    setNow($('#occurredAt'));
+    // "When did you search" stays empty until the field or "Now" is tapped (quick.js): the time of the tap, not
+    // the time the page was opened.
     $('#more').open = false;
+    if (hooks.afterReset) { hooks.afterReset(); }
   }
 
   function textOrUndefined(el) {
@@ -621,7 +628,7 @@
           resetForm();
           let lines;
           if (outcome.kind === 'auth') {
-            lines = ['Saved on this phone, not sent yet. You are signed out: sign in again with the link at the top of the page.',
+            lines = [`Saved on this phone, not sent yet. ${SIGNED_OUT_TEXT}`,
               'It is kept on this phone and sent once you are signed in.'];
           } else if (wait) {
             lines = [`Saved on this phone, not sent yet. ${holdText(outcome.problem.status, wait)}`,
@@ -748,7 +755,7 @@
     const left = hold.until - Date.now();
     clearTimeout(countdownTimer);
     if (signedOut) {
-      detail = 'You are signed out. Sign in again with the link at the top of the page; the waiting searches are kept and sent afterwards.';
+      detail = `${SIGNED_OUT_TEXT} The waiting searches are kept and sent afterwards.`;
     } else if (items.length && left > 0) {
       detail = `${holdText(hold.status, left)} Kept on this phone only until it is sent.`;
       countdownTimer = setTimeout(renderQueue, ((left - 1) % 1000) + 1);   // when the whole seconds left change
@@ -929,13 +936,14 @@
     const status = choice === 'overdue' ? 'awaiting-discussion' : choice;
     const token = ++listLoading;
     if (!message) { listStatus.textContent = 'Loading…'; }
-    const result = await getJson(`${API}?status=${encodeURIComponent(status)}`);
+    const risk = $('#risk-filter').value;
+    const result = await getJson(`${API}?status=${encodeURIComponent(status)}${risk ? `&risk=${encodeURIComponent(risk)}` : ''}`);
     if (token !== listLoading) { return; }
     if (!result.ok) {
       listStatus.textContent = result.network
         ? 'Cannot load the list: no connection. It refreshes when the connection returns.'
         : result.signedOut
-          ? 'Cannot load the list: you are signed out. Sign in again with the link at the top of the page.'
+          ? `Cannot load the list. ${SIGNED_OUT_TEXT}`
           : `Cannot load the list. ${describeProblem(result.problem)}`;
       return;
     }
@@ -944,7 +952,8 @@
     if (choice === 'overdue') { items = items.filter(x => isOverdue(x, now)); }
     renderList(orderItems(items, now), now);
     const what = choice === 'overdue' ? 'overdue' : status === 'awaiting-discussion' ? 'awaiting discussion' : status === 'discussed' ? 'discussed' : 'in total';
-    const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}.` : `No searches ${what}.`;
+    const at = risk ? ` at ${risk} risk` : '';
+    const summary = items.length ? `${plural(items.length, 'search', 'searches')} ${what}${at}.` : `No searches ${what}${at}.`;
     listStatus.textContent = message ? `${message} ${summary}` : summary;
   }
 
@@ -1109,6 +1118,7 @@
     $('#queue-send').addEventListener('click', () => flushQueue(true));
     $('#refresh').addEventListener('click', () => loadList());
     filter.addEventListener('change', () => loadList());
+    $('#risk-filter').addEventListener('change', () => loadList());
 
     // Back online or back on the page: refresh the list, which also tells whether the sign-in is still valid
     // (and when it is again, the queue is sent); the queue itself is sent only while signed in.
@@ -1137,7 +1147,8 @@
   window.WelfareAudit = Object.freeze({
     API, hooks, request, getJson, formatTime, toLocalInput, fromLocalInput, setNow, announce, showErrors, clearErrors,
     describeProblem, newIdempotencyKey, enqueue, recordFailure, queueHold, readQueue, holdText, keyFor, plural,
-    loadList, referenceOf, visuallyHidden, isSignedOut: () => signedOut,
+    loadList, referenceOf, visuallyHidden, isSignedOut: () => signedOut, SIGNED_OUT_TEXT,
+    readDraft: () => readForm().draft, fillForm,
   });
 
   if (document.readyState === 'loading') {

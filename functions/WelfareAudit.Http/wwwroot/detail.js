@@ -88,7 +88,7 @@
       status.textContent = result.network
         ? 'Cannot open this search: no connection. Try again when you are online.'
         : result.signedOut
-          ? 'Cannot open this search: you are signed out. Sign in again with the link at the top of the page.'
+          ? `Cannot open this search. ${WA.SIGNED_OUT_TEXT}`
           : `Cannot open this search. ${WA.describeProblem(result.problem)}`;
       clearView(c.view);
       return;
@@ -297,7 +297,7 @@
         WA.enqueue(item);
         const wait = WA.recordFailure(item.key, outcome);
         queued([outcome.kind === 'auth'
-          ? 'Saved on this phone, not sent yet. You are signed out: sign in again with the link at the top of the page.'
+          ? `Saved on this phone, not sent yet. ${WA.SIGNED_OUT_TEXT}`
           : wait ? `Saved on this phone, not sent yet. ${WA.holdText(outcome.problem.status, wait)}`
             : `Saved on this phone, not sent yet. ${outcome.network ? 'No connection right now.' : WA.describeProblem(outcome.problem)}`,
         'It is sent automatically, once, when the connection returns.']);

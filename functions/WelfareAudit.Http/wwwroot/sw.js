@@ -2,9 +2,9 @@
 // It never touches /api/ requests: they carry client data and always go to the network, uncached.
 'use strict';
 
-const CACHE = 'welfareaudit-shell-v3';
+const CACHE = 'welfareaudit-shell-v4';
 // The shell files, plus the two PNG renderings of icon.svg (made offline with headless Chromium).
-const SHELL = ['./', 'app.css', 'app.js', 'views.css', 'session.js', 'detail.js', 'sw.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png'];
+const SHELL = ['./', 'app.css', 'app.js', 'views.css', 'quick.js', 'session.js', 'detail.js', 'sw.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png'];
 // The supervisor's views (ES modules and their styles), in the same shell.
 SHELL.push('supervisor.css', 'supervisor.js', 'supervisor-api.js', 'supervisor-queue.js', 'supervisor-export.js');
 const SHELL_URLS = new Set(SHELL.map(p => new URL(p, self.registration.scope).href));

@@ -236,6 +236,24 @@ public class CrisisSearchServiceTests
     }
 
     [Fact]
+    public async Task ListAsync_ByRisk_KeepsOnlyThatLevelAsLogged_AndNamesABadValueWithABadStatus()
+    {
+        var high = await _world.LogAsync(TherapistA, "C-HIGH");
+        var lowDraft = _world.Draft("C-LOW");
+        lowDraft.Crisis!.RiskLevel = "low";
+        var low = (await Sut.LogAsync(Therapist(TherapistA), lowDraft, null, None)).SearchId!.Value;
+
+        Assert.Equal([high], (await Sut.ListAsync(Therapist(TherapistA), null, null, "high", None)).Items.Select(s => s.Id));
+        Assert.Equal([low], (await Sut.ListAsync(Therapist(TherapistA), null, null, "LOW", None)).Items.Select(s => s.Id));
+        Assert.Empty((await Sut.ListAsync(Therapist(TherapistA), null, null, "imminent", None)).Items);
+        Assert.Equal(2, (await Sut.ListAsync(Therapist(TherapistA), null, null, null, None)).Items.Count);
+
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Sut.ListAsync(Therapist(TherapistA), "pending", null, "2", None));
+        Assert.True(bad.Errors.Contains("status"));
+        Assert.True(bad.Errors.Contains("risk"));
+    }
+
+    [Fact]
     public async Task ListAsync_Refusals()
     {
         await _world.LogAsync(TherapistB);

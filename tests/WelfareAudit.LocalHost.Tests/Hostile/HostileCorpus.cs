@@ -711,6 +711,10 @@ public static partial class HostileCorpus
         {
             cases.Add(new HostileCase("query", "GET list as supervisor", $"status #{i:D2} {Shorten(query.Replace(Marker, "M", StringComparison.Ordinal))}", "GET", "api/searches?" + query, null, null, BadRequest, [Marker], CallerKind.Supervisor));
         }
+        foreach (var (query, i) in new[] { "risk=" + Marker, "risk=2", "risk=high'%20or%20'" + Marker, "risk=high&risk=low", "risk=%00" }.Select((q, i) => (q, i)))
+        {
+            cases.Add(new HostileCase("query", "GET list as therapist", $"risk #{i:D2} {Shorten(query.Replace(Marker, "M", StringComparison.Ordinal))}", "GET", "api/searches?" + query, null, null, BadRequest, [Marker]));
+        }
     }
 
     /// <summary>Forged, malformed and ambiguous <c>X-MS-CLIENT-PRINCIPAL</c> headers, on every input route, with otherwise valid requests.</summary>

@@ -199,4 +199,29 @@ public class LoopbackTrustTests(LocalHostFixture host)
         using var own = await client.GetAsync("api/searches");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
     }
+
+    [Fact]
+    public async Task DevIdentity_AuthMe_AnswersItAsThePlatformDoes_OnlyForTheLoopbackHost()
+    {
+        var port = FreePort.Next();
+        await using var dev = await host.StartHostAsync($"http://127.0.0.1:{port}", new Dictionary<string, string?>
+        {
+            ["WelfareAudit:LocalHost:DevIdentity"] = "supervisor",
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        using var me = await client.GetAsync(".auth/me");
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        using var doc = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
+        var claims = doc.RootElement[0].GetProperty("user_claims").EnumerateArray()
+            .Select(c => (c.GetProperty("typ").GetString(), c.GetProperty("val").GetString())).ToArray();
+        Assert.Contains(("roles", "Therapist"), claims);
+        Assert.Contains(("roles", "Supervisor"), claims);
+        Assert.Contains((ClientPrincipal.ObjectIdClaim, "00000000-0000-4000-8000-00000000d3e1"), claims);
+
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, ".auth/me");
+        rebound.Headers.Host = $"rebound.attacker.example:{port}";
+        using var refused = await client.SendAsync(rebound);
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+    }
 }
