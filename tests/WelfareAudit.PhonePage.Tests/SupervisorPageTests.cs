@@ -158,6 +158,28 @@ public sealed partial class SupervisorPageTests(SupervisorPageFixture host, ITes
     }
 
     [Fact]
+    public async Task WithoutAuthMe_ThePageIsShownFromTheOversightAnswer_AndAgainAfterViewingOneSearch()
+    {
+        var therapist = NewId();
+        using var therapistApi = host.Api(therapist, Therapist);
+        var search = await LogAsync(therapistApi, NewClientRef("NOME"), host.Clock.GetUtcNow().AddHours(-1));
+
+        await using var context = await host.BrowserAsync(NewId(), Supervisor);
+        var page = await context.NewPageAsync();
+        // As in Azure with the token store off: the platform has no /.auth/me to say which roles the user holds.
+        await page.RouteAsync("**/.auth/me", route => route.FulfillAsync(new RouteFulfillOptions { Status = 404 }));
+        await OpenAsync(page);
+        await Expect(page.GetByTestId("supervisor-tab")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("signed-in-as")).ToBeHiddenAsync();
+
+        await page.GotoAsync($"/#search/{search.Id}");
+        await Expect(page.GetByTestId("detail")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeHiddenAsync();
+        await page.GetByTestId("supervisor-tab").ClickAsync();
+        await Expect(page.GetByTestId("supervisor-start")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Review_EndToEnd_OldestFirst_OneIdempotencyKeyEach_AndTheQueueEmpties()
     {
         var therapist = NewId();

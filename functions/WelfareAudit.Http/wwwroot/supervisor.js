@@ -122,6 +122,7 @@ async function loadLedgers() {
 }
 
 let queue = null;
+let supervisor = false;                     // GET /api/oversight answered 200
 
 /** Puts the supervisor's views into the page, once: they exist only for a supervisor. */
 function mount() {
@@ -141,12 +142,14 @@ async function loadOversight() {
   const result = await getJson('api/oversight');
   if (result.ok) {
     mount();
+    supervisor = true;
     root.hidden = false;
     $('#supervisor-tab').hidden = false;
     renderOversight(result.data);
     return true;
   }
   if (result.problem && (result.problem.status === 403 || result.problem.status === 404)) {
+    supervisor = false;
     root.hidden = true;                     // not a supervisor (404: a host without the oversight API)
     $('#supervisor-tab').hidden = true;
     return false;
@@ -167,5 +170,9 @@ async function loadAll() {
   }
 }
 
+// Back from a view of one search (detail.js hides the start page while it shows one): the page again.
+window.addEventListener('hashchange', () => {
+  if (supervisor && !/^#(search|sheet)\//.test(location.hash)) { root.hidden = false; }
+});
 window.addEventListener('online', () => loadAll());
 loadAll();
