@@ -84,7 +84,8 @@ export function createQueue({ onReviewed, onTherapists }) {
     const nodes = items.map(render);
     if (reset) { list.replaceChildren(...nodes); } else { list.append(...nodes); }
     onTherapists(items.map(i => i.therapist));
-    describeCount(message);
+    const unreadable = Array.isArray(result.data.unreadable) ? result.data.unreadable.length : 0;
+    describeCount(unreadable ? `${plural(unreadable, 'search was', 'searches were')} left out: stored rows fail an integrity check (see Ledger verification).${message ? ` ${message}` : ''}` : message);
     if (!reset && nodes.length) { $('.item-title', nodes[0]).focus(); }
   }
 

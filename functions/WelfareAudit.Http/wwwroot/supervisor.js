@@ -91,6 +91,14 @@ function renderOversight(data) {
   $('#sv-rarity-clients').replaceChildren(...(perClient.length ? [...perClient].sort(overFirst).map(c => row(c.client,
     [['therapist', c.therapist, true], ['searches', String(c.searches)]], c.over ? [flag('Over the limit', 'warn')] : [], 'sv-rarity-client')) : [el('li', 'No searches in the last 12 months.', { class: 'hint' })]));
 
+  // Rows that fail an integrity check are left out by the server, and named: never silently missing.
+  const unreadable = Array.isArray(data.unreadable) ? data.unreadable : [];
+  const damaged = $('#sv-unreadable');
+  damaged.hidden = !unreadable.length;
+  damaged.textContent = unreadable.length
+    ? `Left out because their stored rows fail an integrity check: ${unreadable.map(u => `ledger ${u.ledger}, sequence ${u.sequence} (${u.kind})`).join('; ')}. Verify the ledgers below.`
+    : '';
+
   addTherapists([...overdue, ...escalations, ...perTherapist, ...perClient].map(x => x.therapist));
 }
 
