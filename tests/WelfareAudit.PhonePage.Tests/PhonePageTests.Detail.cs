@@ -69,10 +69,16 @@ public sealed partial class PhonePageTests
         await Accessibility.SetTextSizeAsync(page, 100);
     }
 
-    /// <summary>A screenshot of the viewport in CSS pixels for docs/images (kept small: one screen, not the page).</summary>
+    /// <summary>
+    /// A screenshot of the viewport in CSS pixels (kept small: one screen, not the page): always into the test output's
+    /// <c>artifacts/</c>, and into docs/images only with WELFAREAUDIT_DOCS_IMAGES=1, so that a test run leaves the
+    /// committed pictures as they are.
+    /// </summary>
     private static async Task DocScreenshotAsync(IPage page, string name)
     {
-        var dir = Path.Combine(Accessibility.RepositoryRoot(), "docs", "images");
+        var dir = Environment.GetEnvironmentVariable("WELFAREAUDIT_DOCS_IMAGES") == "1"
+            ? Path.Combine(Accessibility.RepositoryRoot(), "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name), Scale = ScreenshotScale.Css });
     }
@@ -90,11 +96,12 @@ public sealed partial class PhonePageTests
 
         await FillMinimumAsync(page, clientRef);
         await page.GetByTestId("save-search").ClickAsync();
+        var result = page.GetByTestId("save-result");
+        await Expect(result).ToContainTextAsync("reference WA-"); // the save has completed: the server holds it now
 
         using var api = host.Api(therapist);
         var id = Assert.Single(await ServerItemsAsync(api, "all")).GetProperty("id").GetString()!;
         var reference = $"WA-{id[..8].ToUpperInvariant()}";
-        var result = page.GetByTestId("save-result");
         await Expect(result).ToContainTextAsync($"reference {reference}");
         await Expect(result).ToBeFocusedAsync();
         await Expect(result).ToHaveAttributeAsync("role", "status");
