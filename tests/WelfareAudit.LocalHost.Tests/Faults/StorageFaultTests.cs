@@ -70,6 +70,10 @@ public sealed class StorageFaultTests : IAsyncLifetime
         var acknowledged = new ConcurrentDictionary<string, string>();
         using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var clientRefs = Enumerable.Range(0, 16 * 5).Select(i => "FAULT-" + i).ToArray();
+        // The outage follows the phones, not the wall clock: it starts once submissions are being stored and ends
+        // once a phone has been told 503, however fast or busy the machine (a fixed 2.5 s could miss every request).
+        var underWay = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task PhoneAsync(int p)
         {
@@ -92,6 +96,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
                         continue;
                     }
                     statuses.Add(response.StatusCode);
+                    (response.StatusCode == HttpStatusCode.ServiceUnavailable ? refused : underWay).TrySetResult();
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
                         acknowledged[clientRef] = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
@@ -108,9 +113,9 @@ public sealed class StorageFaultTests : IAsyncLifetime
         }
 
         var phones = Enumerable.Range(0, 16).Select(PhoneAsync).ToArray();
-        await Task.Delay(150);
+        await underWay.Task.WaitAsync(done.Token);
         _proxy.Cut();
-        await Task.Delay(2500);
+        await refused.Task.WaitAsync(done.Token);
         _proxy.Restore();
         await Task.WhenAll(phones);
 
