@@ -61,20 +61,8 @@ public sealed partial class AccountingHandlers(ClientAccountingService accountin
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             Headers(httpContext.Response, prepared, "application/x-ndjson; charset=utf-8", "attachment");
-            try
-            {
-                await accounting.WriteBundleAsync(prepared, claim, httpContext.Response.Body, httpContext.RequestAborted);
-            }
-            catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
-            {
-                Log.Aborted(logger, prepared.AccountingId);
-            }
-            catch (Exception e)
-            {
-                // The status line is gone already: cut the connection so the client sees an incomplete download, not a short file.
-                Log.Failed(logger, prepared.AccountingId, e);
-                httpContext.Abort();
-            }
+            await StreamedBody.WriteOrAbortAsync(httpContext, (body, ct) => accounting.WriteBundleAsync(prepared, claim, body, ct),
+                () => Log.Aborted(logger, prepared.AccountingId), e => Log.Failed(logger, prepared.AccountingId, e));
         }
     }
 

@@ -70,20 +70,8 @@ public sealed partial class AuditHandlers(AuditExportService audits, ILogger<Aud
             {
                 response.Headers.ContentSecurityPolicy = policy;
             }
-            try
-            {
-                await audits.WriteAsync(export, response.Body, httpContext.RequestAborted);
-            }
-            catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
-            {
-                Log.ExportAborted(logger, export.ExportId);
-            }
-            catch (Exception e)
-            {
-                // The status line is gone already: cut the connection so the client sees an incomplete download, not a short file.
-                Log.ExportFailed(logger, export.ExportId, e);
-                httpContext.Abort();
-            }
+            await StreamedBody.WriteOrAbortAsync(httpContext, (body, ct) => audits.WriteAsync(export, body, ct),
+                () => Log.ExportAborted(logger, export.ExportId), e => Log.ExportFailed(logger, export.ExportId, e));
         }
     }
 

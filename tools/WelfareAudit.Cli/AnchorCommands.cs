@@ -138,7 +138,7 @@ internal static class AnchorCommands
             files.Add(new AnchorFile(name, length > CheckpointAnchor.MaxBytes ? [] : await File.ReadAllBytesAsync(path, ct)));
         }
         BundleAnchorReport report;
-        await using (var bundle = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        await using (var bundle = BundleFile.Open(bundlePath))
         {
             report = await BundleAnchorCheck.CheckAsync(bundle, verified, files, ct);
         }

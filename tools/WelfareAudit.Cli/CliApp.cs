@@ -142,11 +142,11 @@ public static class CliApp
         Stream file;
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            file = BundleFile.Open(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UsageException e)
         {
-            stderr.WriteLine($"welfare-audit: cannot read the bundle '{TerminalText.Escape(path)}': {TerminalText.Escape(e.Message)}");
+            stderr.WriteLine("welfare-audit: " + TerminalText.Escape(e.Message));
             return UsageError;
         }
         BundleVerification result;

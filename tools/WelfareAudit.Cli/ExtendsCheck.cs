@@ -17,7 +17,7 @@ internal static class ExtendsCheck
     public static async Task<Outcome> RunAsync(string newPath, string oldPath, string? oldPinnedPem, TextWriter stderr, CancellationToken ct)
     {
         BundleVerification old;
-        await using (var file = Open(oldPath))
+        await using (var file = BundleFile.Open(oldPath))
         {
             old = await AuditBundleVerifier.VerifyAsync(file, oldPinnedPem,
                 n => stderr.WriteLine($"verified {n.ToString("N0", CultureInfo.InvariantCulture)} events of the earlier bundle..."), ct);
@@ -27,11 +27,11 @@ internal static class ExtendsCheck
             return new Outcome(old, null);
         }
         BundleHistories oldHistories, newHistories;
-        await using (var file = Open(oldPath))
+        await using (var file = BundleFile.Open(oldPath))
         {
             oldHistories = await BundleHistories.ReadAsync(file, ct);
         }
-        await using (var file = Open(newPath))
+        await using (var file = BundleFile.Open(newPath))
         {
             newHistories = await BundleHistories.ReadAsync(file, ct);
         }
@@ -55,18 +55,6 @@ internal static class ExtendsCheck
         foreach (var l in result.Ledgers)
         {
             stdout.WriteLine($"  extends: ledger {TerminalText.Escape(l.LedgerId)}: {l.Kind}. {l.Detail}");
-        }
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliApp.UsageException($"cannot read the bundle '{path}': {e.Message}");
         }
     }
 }

@@ -111,7 +111,7 @@ internal static class WitnessCommands
             stderr.WriteLine("WARNING: no --public-key was given, so the bundle was checked against the key it carries itself.");
         }
         CosignOutcome outcome;
-        await using (var file = OpenBundle(bundlePath))
+        await using (var file = BundleFile.Open(bundlePath))
         {
             outcome = await WitnessCosigner.CosignAsync(file, key, practice, state, time.GetUtcNow().ToUnixTimeSeconds(), ct);
         }
@@ -158,7 +158,7 @@ internal static class WitnessCommands
         {
             throw new CliApp.UsageException($"the witness key '{witnessKeyPath}' is not a cosignature/v1 (type 04) key.");
         }
-        var report = await WitnessBundleCheck.CheckAsync(() => OpenBundle(bundlePath), publicKey, vkey?.Name, ct);
+        var report = await WitnessBundleCheck.CheckAsync(() => BundleFile.Open(bundlePath), publicKey, vkey?.Name, ct);
         if (!report.Ok)
         {
             var p = report.Problem!;
@@ -186,20 +186,8 @@ internal static class WitnessCommands
 
     private static async Task<BundleVerification> VerifyFileAsync(string path, string? pinned, CancellationToken ct)
     {
-        await using var file = OpenBundle(path);
+        await using var file = BundleFile.Open(path);
         return await AuditBundleVerifier.VerifyAsync(file, pinned, null, ct);
-    }
-
-    private static FileStream OpenBundle(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliApp.UsageException($"cannot read the bundle '{path}': {e.Message}");
-        }
     }
 
     private static Dictionary<string, WitnessStateEntry> ReadState(string path)

@@ -117,10 +117,13 @@ public sealed class ClientAccountingService(
         long expected = 1;
         await foreach (var e in reader.ReadAsync(ledgerId, 1, head.Sequence, _ => false, ct))
         {
-            var problem = e.Header.Sequence != expected ? new LedgerProblem(expected, LedgerProblemKind.MissingRow, "An event is missing.")
-                : e.PrevHash != previous ? new LedgerProblem(expected, LedgerProblemKind.ModifiedRow, "The event does not link to its predecessor.")
-                : ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(e.PrevHash), CanonicalEvent.Encode(e.Header, e.Clear, e.Commitments))) != e.Hash
-                    ? new LedgerProblem(expected, LedgerProblemKind.ModifiedRow, "The event does not match its hash.") : null;
+            var problem = e.BreakAt(expected, previous) switch
+            {
+                ChainBreak.Missing => new LedgerProblem(expected, LedgerProblemKind.MissingRow, "An event is missing."),
+                ChainBreak.Unlinked => new LedgerProblem(expected, LedgerProblemKind.ModifiedRow, "The event does not link to its predecessor."),
+                ChainBreak.HashMismatch => new LedgerProblem(expected, LedgerProblemKind.ModifiedRow, "The event does not match its hash."),
+                _ => null,
+            };
             if (problem is not null)
             {
                 throw new LedgerTamperedException(new LedgerVerification(ledgerId, expected - 1, previous, problem));

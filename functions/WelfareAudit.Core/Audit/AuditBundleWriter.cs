@@ -49,10 +49,13 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
             {
                 // The export verified the ledger before signing; this re-check catches a change made while
                 // streaming, and marks the bundle instead of handing out a clean-looking one.
-                var problem = e.Header.Sequence != expected ? $"event {expected} is missing from storage"
-                    : previous is not null && e.PrevHash != previous ? $"event {expected} no longer links to its predecessor"
-                    : ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(e.PrevHash), CanonicalEvent.Encode(e.Header, e.Clear, e.Commitments))) != e.Hash
-                        ? $"event {expected} no longer matches its hash" : null;
+                var problem = e.BreakAt(expected, previous) switch
+                {
+                    ChainBreak.Missing => $"event {expected} is missing from storage",
+                    ChainBreak.Unlinked => $"event {expected} no longer links to its predecessor",
+                    ChainBreak.HashMismatch => $"event {expected} no longer matches its hash",
+                    _ => null,
+                };
                 if (problem is not null)
                 {
                     await WriteErrorAsync(json, buffer, output, part.LedgerId, expected, problem, cancellationToken);

@@ -13,4 +13,16 @@ public sealed record AuditEventRecord(
     IReadOnlyDictionary<string, byte[]> Commitments,
     IReadOnlyDictionary<string, FieldOpening>? Opened,
     string PrevHash,
-    string Hash);
+    string Hash)
+{
+    /// <summary>
+    /// Whether this event continues a chain walked from storage: it is the <paramref name="expectedSequence"/>th event,
+    /// links to <paramref name="previousHash"/> (null: not checked, the walk starts mid-chain) and hashes to its own
+    /// <see cref="Hash"/> (docs/ledger-format.md §7). Null when it does.
+    /// </summary>
+    public ChainBreak? BreakAt(long expectedSequence, string? previousHash) =>
+        Header.Sequence != expectedSequence ? ChainBreak.Missing
+        : previousHash is not null && PrevHash != previousHash ? ChainBreak.Unlinked
+        : ChainHash.ToHex(ChainHash.Next(Convert.FromHexString(PrevHash), CanonicalEvent.Encode(Header, Clear, Commitments))) != Hash ? ChainBreak.HashMismatch
+        : null;
+}
