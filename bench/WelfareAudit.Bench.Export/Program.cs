@@ -95,6 +95,21 @@ try
         return verification.Events;
     });
 
+    // The extra passes `verify --extends`, `--witness` and `--anchors` make over the same file after `verify`
+    // (issue 13): one second read each, without hashing or signatures; the witness check makes two.
+    var extendsPass = await Measure("profile: --extends pass over the verified bundle (chain hashes per ledger)", async () =>
+    {
+        await using var file = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return (await WelfareAudit.Core.Audit.Verification.BundleHistories.ReadAsync(file, default)).Ledgers.Sum(l => l.Last - l.First + 1);
+    });
+    var witnessPass = await Measure("profile: one --witness pass over the verified bundle (events streamed)", async () =>
+    {
+        await using var file = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        long events = 0;
+        await WelfareAudit.Core.Witness.BundleChains.ReadAsync(file, _ => events++, default);
+        return events;
+    });
+
     // Profile of "prepare": its parts, each measured alone, so that the ratio can be explained.
     var ledgerApi = provider.GetRequiredService<ILedger>();
     var verifyInStorage = await Measure("profile: verify in storage alone (read + hash + decrypt every field + projections)", async () =>
@@ -161,6 +176,9 @@ try
         phases = new[] { bare, prepare, write, verify },
         bareQuerySeconds = new[] { bareBefore.Seconds, bareAfter.Seconds },
         profile = new[] { verifyInStorage, clearScan, decryptingRead },
+        extraVerifyPasses = new[] { extendsPass, witnessPass },
+        extendsPassVsVerify = extendsPass.Seconds / verify.Seconds,
+        witnessPassVsVerify = witnessPass.Seconds / verify.Seconds,
         peakLiveHeapGrowthMiB = new { bareQuery = liveBare, export = liveExport, verify = liveVerify, verifyInStorage = liveVerifyInStorage, decryptingRead = liveDecryptingRead },
         exportSecondsVsBareQuery = (prepare.Seconds + write.Seconds) / bare.Seconds,
         verifySecondsVsBareQuery = verify.Seconds / bare.Seconds,
