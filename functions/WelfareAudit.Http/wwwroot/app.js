@@ -1037,25 +1037,32 @@
     el.textContent = text;
   }
 
+  // The discussion of a search, from any form holding its three fields (data-field: the list's and the next-session
+  // sheet's): checked here, sent with the form's Idempotency-Key. Null when a required field is empty (shown in the form).
+  async function sendDiscussion(formEl, summary, id) {
+    const value = name => $(`[data-field="${name}"]`, formEl).value;
+    const discussedAt = fromLocalInput(value('discussedAt'));
+    const note = value('note').trim();
+    const clientResponse = value('clientResponse').trim();
+    const errors = {};
+    if (!discussedAt) { errors.discussedAt = ['is required']; }
+    if (!note) { errors.note = ['is required']; }
+    if (Object.keys(errors).length) { showErrors(formEl, summary, errors); return null; }
+    clearErrors(formEl, summary);
+    const body = { discussedAt, note };
+    if (clientResponse) { body.clientResponse = clientResponse; }
+    const json = JSON.stringify(body);
+    return request('POST', `${API}/${encodeURIComponent(id)}/discussion`, json, keyFor(formEl, json));
+  }
+
   async function submitDiscussion(event, item, formEl, resultEl) {
     event.preventDefault();
     if (formEl.dataset.busy) { return; }
     const summary = $('.form-errors', formEl);
-    const errors = {};
-    const discussedAt = fromLocalInput($('.f-discussedAt', formEl).value);
-    const note = $('.f-note', formEl).value.trim();
-    const clientResponse = $('.f-clientResponse', formEl).value.trim();
-    if (!discussedAt) { errors.discussedAt = ['is required']; }
-    if (!note) { errors.note = ['is required']; }
-    if (Object.keys(errors).length) { showErrors(formEl, summary, errors); return; }
-    clearErrors(formEl, summary);
-
-    const body = { discussedAt, note };
-    if (clientResponse) { body.clientResponse = clientResponse; }
-    const json = JSON.stringify(body);
     formEl.dataset.busy = '1';
     try {
-      const outcome = await request('POST', `${API}/${encodeURIComponent(item.id)}/discussion`, json, keyFor(formEl, json));
+      const outcome = await sendDiscussion(formEl, summary, item.id);
+      if (!outcome) { return; }
       if (outcome.kind === 'ok') {
         await loadList(`Discussion recorded for client ${item.clientRef}.`);
         $('#awaiting-heading').setAttribute('tabindex', '-1');
@@ -1146,7 +1153,7 @@
   // What the other views (detail.js: detail, additions, next-session sheet; roles) share with this one.
   window.WelfareAudit = Object.freeze({
     API, hooks, request, getJson, formatTime, toLocalInput, fromLocalInput, setNow, announce, showErrors, clearErrors,
-    describeProblem, newIdempotencyKey, enqueue, recordFailure, queueHold, readQueue, holdText, keyFor, plural,
+    sendDiscussion, describeProblem, newIdempotencyKey, enqueue, recordFailure, queueHold, readQueue, holdText, keyFor, plural,
     loadList, referenceOf, visuallyHidden, isSignedOut: () => signedOut, SIGNED_OUT_TEXT,
     readDraft: () => readForm().draft, fillForm,
   });

@@ -389,21 +389,11 @@
   sheetForm.addEventListener('submit', async event => {
     event.preventDefault();
     if (sheetForm.dataset.busy || !current) { return; }
-    const discussedAt = WA.fromLocalInput($('#sheet-discussedAt').value);
-    const note = $('#sheet-note').value.trim();
-    const clientResponse = $('#sheet-clientResponse').value.trim();
-    const errors = {};
-    if (!discussedAt) { errors.discussedAt = ['is required']; }
-    if (!note) { errors.note = ['is required']; }
-    if (Object.keys(errors).length) { WA.showErrors(sheetForm, sheetErrors, errors); return; }
-    WA.clearErrors(sheetForm, sheetErrors);
-    const payload = { discussedAt, note };
-    if (clientResponse) { payload.clientResponse = clientResponse; }
-    const body = JSON.stringify(payload);
     const id = current.id;
     sheetForm.dataset.busy = '1';
     try {
-      const outcome = await WA.request('POST', `${WA.API}/${encodeURIComponent(id)}/discussion`, body, WA.keyFor(sheetForm, body));
+      const outcome = await WA.sendDiscussion(sheetForm, sheetErrors, id);
+      if (!outcome) { return; }
       if (outcome.kind === 'ok') {
         sheetForm.reset();
         delete sheetForm.dataset.key;
