@@ -93,9 +93,10 @@
   /**
    * One API call: the header above, same-origin credentials, never cached, redirects not followed, a deadline.
    * Answers { network: true } when nothing came back, { signedOut: true } for 401 or a redirect (to sign-in),
-   * else { res }. Any success proves the sign-in again.
+   * else { res }. Any success proves the sign-in again. `signal` replaces the deadline (a caller's own cancel button);
+   * then { network: true, aborted: true } says the caller cancelled.
    */
-  async function send(method, url, body, headers) {
+  async function send(method, url, body, headers, signal) {
     let res;
     try {
       res = await fetch(url, {
@@ -105,10 +106,10 @@
         cache: 'no-store',
         credentials: 'same-origin',
         redirect: 'manual',
-        signal: timeoutSignal(REQUEST_TIMEOUT_MS),
+        signal: signal || timeoutSignal(REQUEST_TIMEOUT_MS),
       });
     } catch {
-      return { network: true };
+      return { network: true, aborted: Boolean(signal && signal.aborted) };
     }
     if (res.status === 401 || res.type === 'opaqueredirect') {
       setSignedOut(true);
@@ -1152,7 +1153,7 @@
 
   // What the other views (detail.js: detail, additions, next-session sheet; roles) share with this one.
   window.WelfareAudit = Object.freeze({
-    API, hooks, request, getJson, formatTime, toLocalInput, fromLocalInput, setNow, announce, showErrors, clearErrors,
+    API, hooks, send, readProblem, request, getJson, formatTime, toLocalInput, fromLocalInput, setNow, announce, showErrors, clearErrors,
     sendDiscussion, describeProblem, newIdempotencyKey, enqueue, recordFailure, queueHold, readQueue, holdText, keyFor, plural,
     loadList, referenceOf, visuallyHidden, isSignedOut: () => signedOut, SIGNED_OUT_TEXT,
     readDraft: () => readForm().draft, fillForm,

@@ -3,55 +3,22 @@
 // X-Requested-With so that App Service Authentication answers an expired sign-in with 401, not a redirect.
 // Nothing read here is ever written to browser storage.
 
-const HEADERS = { 'Accept': 'application/json, application/problem+json', 'X-Requested-With': 'XMLHttpRequest' };
-const TIMEOUT_MS = 20000;
-
-/** Shows the page's own signed-out notice (owned by app.js, which hides it again on its next success). */
-function showSignedOut() {
-  const notice = document.getElementById('signed-out');
-  if (notice) { notice.hidden = false; }
-}
+// The calls themselves are app.js's (window.WelfareAudit.send, .readProblem): one place for those rules.
+const WA = window.WelfareAudit;
 
 /**
- * One API call. Answers { network } when nothing came back, { signedOut } for 401 or a redirect (to sign-in),
- * else { res }. `signal` replaces the default 20 s deadline (the export's own cancel button).
+ * One API call. Answers { network } when nothing came back ({ aborted } too when `signal` was aborted), { signedOut }
+ * for 401 or a redirect (to sign-in; app.js shows its notice), else { res }. `signal` replaces the default deadline
+ * (the export's own cancel button).
  */
-export async function send(method, url, { body, headers, signal } = {}) {
-  let res;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: Object.assign({}, HEADERS, headers),
-      body,
-      cache: 'no-store',
-      credentials: 'same-origin',
-      redirect: 'manual',
-      signal: signal || AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (e) {
-    return { network: true, aborted: Boolean(signal && signal.aborted), error: e };
-  }
-  if (res.status === 401 || res.type === 'opaqueredirect') {
-    showSignedOut();
-    return { signedOut: true };
-  }
-  return { res };
+export function send(method, url, { body, headers, signal } = {}) {
+  return WA.send(method, url, body, headers, signal);
 }
 
 /** The problem document of a refused request (RFC 9457), tolerating any body; never throws. */
 export async function readProblem(res) {
-  let body = null;
-  try {
-    if ((res.headers.get('content-type') || '').includes('json')) { body = await res.json(); }
-  } catch { body = null; }
-  const retry = Number(res.headers.get('retry-after'));
-  return {
-    status: res.status,
-    title: body && typeof body.title === 'string' ? body.title : '',
-    detail: body && typeof body.detail === 'string' ? body.detail : '',
-    errors: body && body.errors && typeof body.errors === 'object' ? body.errors : null,
-    retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : 0,
-  };
+  const problem = await WA.readProblem(res);
+  return { ...problem, retryAfterSeconds: Math.ceil(problem.retryAfter / 1000) };
 }
 
 /** GET a JSON document: { ok, data } or { ok: false, network | signedOut | problem }. */
