@@ -18,7 +18,6 @@ namespace WelfareAudit.LocalHost.Tests;
 [Collection(LocalHostCollection.Name)]
 public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string Route = "api/clients/accounting";
     private readonly string _marker = "Acc" + Guid.NewGuid().ToString("N")[..10];
     private SideHost _side = null!;
@@ -218,15 +217,9 @@ public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
         await File.WriteAllTextAsync(file, html);
         var axe = Path.Combine(RepositoryRoot.Path, "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(axe), $"axe-core is required at {axe} (npm install); the test does not skip.");
-        Assert.True(File.Exists(Chromium), $"Chromium is required at {Chromium} (apt-get install -y chromium); the test does not skip.");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await AuditReportBrowserTests.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(file).AbsoluteUri);
 

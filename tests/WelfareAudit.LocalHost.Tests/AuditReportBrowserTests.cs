@@ -11,9 +11,10 @@ namespace WelfareAudit.LocalHost.Tests;
 [Collection(AuditReportBrowserCollection.Name)]
 public class AuditReportBrowserTests(LocalHostFixture host)
 {
-    private const string Chromium = "/usr/bin/chromium";
+    internal const string Chromium = "/usr/bin/chromium";
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    /// <summary>Debian Chromium, headless, for every browser test of this assembly; its absence fails the test.</summary>
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Assert.True(File.Exists(Chromium), $"Chromium is required at {Chromium} (apt-get install -y chromium); the test does not skip.");
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -36,13 +36,7 @@ public sealed class PhonePageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException(
-                $"Chromium is not installed at {ChromiumPath}; the phone page tests drive it and never download a browser. " +
-                "install Debian chromium: apt-get install -y chromium");
-        }
-
+        RequireChromium("phone page");
         Azurite = await AzuriteServer.StartAsync();
         var keyFile = Path.Combine(Directory.CreateTempSubdirectory("wa-phone-").FullName, "keys.json");
         var port = FreePort.Next();
@@ -57,15 +51,32 @@ public sealed class PhonePageFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
-        // Never fetch browsers: only the driver shipped in the package is used.
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Fails (never skips) when Debian Chromium is missing: <paramref name="tests"/> drive it and never download a browser.</summary>
+    internal static void RequireChromium(string tests)
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}; the {tests} tests drive it and never download a browser. " +
+                "install Debian chromium: apt-get install -y chromium");
+        }
+    }
+
+    /// <summary>Debian Chromium, headless, through Playwright's driver; never fetches a browser.</summary>
+    internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ChromiumArgs,
         });
+        return (playwright, browser);
     }
 
     public async Task DisposeAsync()

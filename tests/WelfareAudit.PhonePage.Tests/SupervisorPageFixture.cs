@@ -34,12 +34,7 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(PhonePageFixture.ChromiumPath))
-        {
-            throw new InvalidOperationException(
-                $"Chromium is not installed at {PhonePageFixture.ChromiumPath}; the supervisor page tests drive it and never download a browser. " +
-                "install Debian chromium: apt-get install -y chromium");
-        }
+        PhonePageFixture.RequireChromium("supervisor page");
         Azurite = await AzuriteServer.StartAsync();
         var hook = await StartWebhookAsync();
         var port = FreePort.Next();
@@ -60,14 +55,7 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = PhonePageFixture.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        (_playwright, Browser) = await PhonePageFixture.LaunchChromiumAsync();
     }
 
     /// <summary>A loopback incoming-webhook receiver that accepts every reminder digest.</summary>
