@@ -65,10 +65,27 @@ public sealed class PhonePageFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>How long an <c>Expect(...)</c> waits for its condition before failing.</summary>
+    internal const float ExpectTimeoutMs = 20_000;
+
+    /// <summary>
+    /// Installs Playwright's clock on <paramref name="page"/> at <paramref name="start"/> and pauses it a little
+    /// later, so no page timer fires unless the test runs the clock on. The clock runs from the install to the
+    /// pause, so the pause lies 10 s ahead: far enough that a busy machine never reaches it first.
+    /// </summary>
+    internal static async Task InstallPausedClockAsync(IPage page, DateTime start)
+    {
+        await page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
+        await page.Clock.PauseAtAsync(start.AddSeconds(10));
+    }
+
     /// <summary>Debian Chromium, headless, through Playwright's driver; never fetches a browser.</summary>
     internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        // The suite runs every test assembly at once on two cores: a page can take longer than Playwright's
+        // 5 s default to render. A passing assertion returns as soon as it holds, so this costs nothing.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

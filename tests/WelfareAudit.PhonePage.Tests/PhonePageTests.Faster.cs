@@ -72,8 +72,7 @@ public sealed partial class PhonePageTests
         var start = DateTime.UtcNow.AddMinutes(-30);
         await using var context = await host.PhoneAsync(NewTherapist());
         var page = await context.NewPageAsync();
-        await page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
-        await page.Clock.PauseAtAsync(start.AddSeconds(1));
+        await PhonePageFixture.InstallPausedClockAsync(page, start);
         await page.GotoAsync("/");
 
         var field = page.GetByTestId("occurredAt");

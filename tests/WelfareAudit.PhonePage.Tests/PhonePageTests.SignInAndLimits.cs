@@ -21,8 +21,7 @@ public sealed partial class PhonePageTests
     private static async Task GotoWithPausedClockAsync(IPage page)
     {
         var start = DateTime.UtcNow.AddMinutes(-1);
-        await page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
-        await page.Clock.PauseAtAsync(start.AddSeconds(1));
+        await PhonePageFixture.InstallPausedClockAsync(page, start);
         await page.GotoAsync("/");
     }
 
