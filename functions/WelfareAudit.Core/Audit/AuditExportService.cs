@@ -10,7 +10,7 @@ namespace WelfareAudit.Core.Audit;
 /// cleanly before a byte is sent: it checks the role and the request, verifies each ledger in storage
 /// (a tampered ledger is refused, never presented as intact) and, in the same pass, finds where each ledger's part
 /// starts and spools the format's content (<see cref="IAuditExportFormat.CreateSpool"/>),
-/// compares each with its anchored checkpoints (a fork, rollback or missing ledger counts as failed verification),
+/// compares each with its anchored checkpoints, noted in the same pass (a fork, rollback or missing ledger counts as failed verification),
 /// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format (one of
 /// <see cref="Formats"/>) and appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
 /// </summary>
@@ -51,16 +51,25 @@ public sealed class AuditExportService(
         var spool = format.CreateSpool(request);
         try
         {
+            // With anchoring, the anchors are listed first, so that the same pass also notes the hashes they are compared with.
+            var everyLedger = request.Therapist is null;
+            var anchors = anchorAudit is { IsConfigured: true } ? await anchorAudit.ListAsync(ledgers, everyLedger, cancellationToken) : null;
+            var observed = new Dictionary<string, AnchorObservation>(StringComparer.Ordinal);
             var inStorage = new List<LedgerVerification>(ledgers.Count);
             var scans = new Dictionary<string, (LedgerPartScan Scan, SpoolSegment? Segment)>(StringComparer.Ordinal);
             foreach (var id in ledgers)
             {
                 var scan = new LedgerPartScan(request, spool);
-                var verification = await ledger.VerifyAsync(id, scan.AddAsync, cancellationToken);
+                var observation = anchors is null ? null : observed[id] = new AnchorObservation(anchors.GetValueOrDefault(id) ?? []);
+                var verification = await ledger.VerifyAsync(id, (e, ct) =>
+                {
+                    observation?.Observe(e);
+                    return scan.AddAsync(e, ct);
+                }, cancellationToken);
                 inStorage.Add(verification);
                 scans[id] = (scan, scan.End(verification.Ok));
             }
-            var checkedLedgers = anchorAudit is null ? inStorage : await anchorAudit.CheckAsync(inStorage, request.Therapist is null, cancellationToken);
+            var checkedLedgers = anchors is null ? inStorage : await anchorAudit!.CheckAsync(inStorage, everyLedger, anchors, observed, cancellationToken);
             var verified = new List<LedgerVerification>(checkedLedgers.Count);
             var excluded = new List<LedgerFinding>();
             foreach (var verification in checkedLedgers)

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 using WelfareAudit.Infrastructure.Tests.Support;
@@ -339,6 +340,70 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
         var problem = await ProblemAsync(ledger);
 
         Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SearchRowRolledBackToAnEarlierTrueState_NamesProjectionMismatch()
+    {
+        // The row as it really was after event 4: it matches its events up to there, and is stale by two events.
+        var ledger = await SixEventsAsync();
+        SearchProjection? earlier = null;
+        await foreach (var e in ledger.ReadAsync(Ledger, 1, 4, CancellationToken.None))
+        {
+            earlier = SearchProjection.Apply(earlier, e.Header, e.Event);
+        }
+        await ledger.Table.UpsertEntityAsync(ProjectionRow.ToEntity(earlier!), TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal((1, LedgerProblemKind.ProjectionMismatch), (problem.Sequence, problem.Kind));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SearchRowWithoutEvents_NamesProjectionMismatch()
+    {
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        await ledger.Table.UpsertEntityAsync(ProjectionRow.ToEntity(search with { SearchId = Guid.NewGuid() }), TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SearchesFollowedUpAndLoggedDuringVerification_StillOk()
+    {
+        // The search rows are read before the events: rows and events that change meanwhile are not findings.
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        var markers = new Markers();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested && n < 120)
+            {
+                LedgerEvent evt = n % 3 == 0
+                    ? await markers.LoggedAsync(_keys, TimeProvider.System.GetUtcNow())
+                    : new ReminderSent(search.SearchId, "r" + n, "m@" + n, TimeProvider.System.GetUtcNow(), "email");
+                await ledger.AppendAsync(Ledger, "actor", evt.SearchId, _ => evt, CancellationToken.None);
+                n++;
+            }
+            return n;
+        });
+
+        var results = new List<LedgerVerification>();
+        for (var i = 0; i < 10; i++)
+        {
+            results.Add(await ledger.VerifyAsync(Ledger, CancellationToken.None));
+        }
+        stop.Cancel();
+        var appended = await writer;
+
+        Assert.True(appended > 0);
+        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+        Assert.True((await ledger.VerifyAsync(Ledger, CancellationToken.None)).Ok);
     }
 
     [Theory]
