@@ -378,28 +378,10 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
         var ledger = await SixEventsAsync();
         var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
         var markers = new Markers();
-        using var stop = new CancellationTokenSource();
-        var writer = Task.Run(async () =>
-        {
-            var n = 0;
-            while (!stop.IsCancellationRequested && n < 120)
-            {
-                LedgerEvent evt = n % 3 == 0
-                    ? await markers.LoggedAsync(_keys, TimeProvider.System.GetUtcNow())
-                    : new ReminderSent(search.SearchId, "r" + n, "m@" + n, TimeProvider.System.GetUtcNow(), "email");
-                await ledger.AppendAsync(Ledger, "actor", evt.SearchId, _ => evt, CancellationToken.None);
-                n++;
-            }
-            return n;
-        });
 
-        var results = new List<LedgerVerification>();
-        for (var i = 0; i < 10; i++)
-        {
-            results.Add(await ledger.VerifyAsync(Ledger, CancellationToken.None));
-        }
-        stop.Cancel();
-        var appended = await writer;
+        var (appended, results) = await VerifyWhileAppendingAsync(ledger, 120, async n => n % 3 == 0
+            ? (LedgerEvent)await markers.LoggedAsync(_keys, TimeProvider.System.GetUtcNow())
+            : new ReminderSent(search.SearchId, "r" + n, "m@" + n, TimeProvider.System.GetUtcNow(), "email"));
 
         Assert.True(appended > 0);
         Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
@@ -427,13 +409,25 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAsync_AppendsDuringVerification_StillOk()
     {
         var ledger = await SixEventsAsync();
+
+        var (appended, results) = await VerifyWhileAppendingAsync(ledger, 200, n =>
+            Task.FromResult<LedgerEvent>(new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "n" + n)));
+
+        Assert.True(appended > 0);
+        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+    }
+
+    /// <summary>Ten verifications while a writer appends up to <paramref name="most"/> events (<paramref name="next"/> makes the n-th).</summary>
+    private static async Task<(int Appended, List<LedgerVerification> Results)> VerifyWhileAppendingAsync(TableLedger ledger, int most, Func<int, Task<LedgerEvent>> next)
+    {
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
             var n = 0;
-            while (!stop.IsCancellationRequested && n < 200)
+            while (!stop.IsCancellationRequested && n < most)
             {
-                await ledger.AppendAsync(Ledger, "actor", null, _ => new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "n" + n), CancellationToken.None);
+                var evt = await next(n);
+                await ledger.AppendAsync(Ledger, "actor", evt.SearchId, _ => evt, CancellationToken.None);
                 n++;
             }
             return n;
@@ -445,9 +439,6 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
             results.Add(await ledger.VerifyAsync(Ledger, CancellationToken.None));
         }
         stop.Cancel();
-        var appended = await writer;
-
-        Assert.True(appended > 0);
-        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+        return (await writer, results);
     }
 }
