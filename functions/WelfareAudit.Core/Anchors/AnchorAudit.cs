@@ -9,7 +9,8 @@ namespace WelfareAudit.Core.Anchors;
 /// <c>GET /api/ledger/verify</c> and the export: a fork or a rollback becomes the ledger's problem (when its chain
 /// verified), an anchored ledger that is not in the table is added as a ledger with a <c>MissingLedger</c> problem,
 /// and every ledger gets its <see cref="AnchorSummary"/>. Costs one listing (of the container, or of the ledger's
-/// prefix) and one clear read (no decryption) of each ledger from its lowest anchored sequence.
+/// prefix) and one clear read (no decryption) of each ledger from its lowest anchored sequence, unless the ledger was
+/// observed during its verifying pass (<see cref="AnchorObservation"/>: the export), which reads nothing more.
 /// </summary>
 public sealed partial class AnchorAudit(CheckpointAnchoring anchoring, IAuditLedgerReader reader, ILogger<AnchorAudit> logger)
 {

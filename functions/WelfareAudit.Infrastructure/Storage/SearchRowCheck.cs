@@ -6,9 +6,9 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// <summary>
 /// Checks a ledger's stored search rows against its events while the events stream by. The rows are read first and held
 /// as their sequences and a 16-byte <see cref="SearchStateDigest"/>; each search is folded from its events and compared
-/// as soon as the event its row names as its last has been folded, then its folded state is dropped. Memory: one small
-/// entry per search row (≈ 80 bytes) plus one <see cref="SearchProjection"/> per open search (logged, last event not yet
-/// read), instead of one projection per search for the whole pass.
+/// as soon as the event its row names as its last has been folded, then its folded state is dropped. Memory: one map
+/// entry per search row (80 bytes) plus one <see cref="SearchProjection"/> per open search (logged, last event not yet
+/// read), instead of one projection (≈ 1 KB) per search for the whole pass.
 /// </summary>
 /// <param name="headBeforeSequence">
 /// The head read before the rows: an event beyond it may have been appended after the rows were read, so a row that
