@@ -96,8 +96,8 @@ internal static class Report
             double S(int i) => phases[i]!["Seconds"]!.GetValue<double>();
             var bare = S(0);
             md.AppendLine(Inv, $"| export of {events:N0} events (prepare + write bundle) | {S(1) + S(2):F2} s | bare query of the same rows {bare:F2} s | **{export["exportSecondsVsBareQuery"]!.GetValue<double>():F2}** |");
-            md.AppendLine(Inv, $"| — of which prepare (verify in storage + scan + checkpoint) | {S(1):F2} s | bare query {bare:F2} s | {S(1) / bare:F2} |");
-            md.AppendLine(Inv, $"| — of which write bundle (read, decrypt, disclose, write) | {S(2):F2} s | bare query {bare:F2} s | {S(2) / bare:F2} |");
+            md.AppendLine(Inv, $"| — of which prepare (one verifying pass: read, hash, decrypt, check search rows, find the part, spool the event lines; + checkpoint) | {S(1):F2} s | bare query {bare:F2} s | {S(1) / bare:F2} |");
+            md.AppendLine(Inv, $"| — of which write bundle (manifest, signature, spooled event lines, end line) | {S(2):F2} s | bare query {bare:F2} s | {S(2) / bare:F2} |");
             if (export["profile"] is JsonArray profile)
             {
                 foreach (var part in profile)
@@ -139,8 +139,8 @@ internal static class Report
                 var bareGrowth = liveLarge["bareQuery"]!.GetValue<double>() / liveSmall["bareQuery"]!.GetValue<double>();
                 md.AppendLine(Inv, $"| — the same for the bare query (its pages of 1,000 rows) | {liveLarge["bareQuery"]!.GetValue<double>():F1} MiB | {liveSmall["bareQuery"]!.GetValue<double>():F1} MiB | {bareGrowth:F2} |");
             }
-            // "Does not grow with the range": a 10× range may cost at most 1.5× the heap (GC noise), not 10×.
-            goals.Add(($"memory does not grow with the range ({rangeGrowth:F0}× the events)", $"peak heap × {growth:F2}", growth <= 1.5));
+            // "Does not grow with the range" (issue 14: flat): a 10× range may cost at most 1.15× the live heap, not 10×.
+            goals.Add(($"memory does not grow with the range ({rangeGrowth:F0}× the events)", $"peak heap × {growth:F2}", growth <= 1.15));
         }
         if (keyvault is not null)
         {

@@ -9,11 +9,15 @@ namespace WelfareAudit.Core.Anchors;
 /// <c>GET /api/ledger/verify</c> and the export: a fork or a rollback becomes the ledger's problem (when its chain
 /// verified), an anchored ledger that is not in the table is added as a ledger with a <c>MissingLedger</c> problem,
 /// and every ledger gets its <see cref="AnchorSummary"/>. Costs one listing (of the container, or of the ledger's
-/// prefix) and one clear read (no decryption) of each ledger from its lowest anchored sequence.
+/// prefix) and one clear read (no decryption) of each ledger from its lowest anchored sequence, unless the ledger was
+/// observed during its verifying pass (<see cref="AnchorObservation"/>: the export), which reads nothing more.
 /// </summary>
 public sealed partial class AnchorAudit(CheckpointAnchoring anchoring, IAuditLedgerReader reader, ILogger<AnchorAudit> logger)
 {
     private static readonly string NoHash = new('0', 2 * ChainHash.Size);
+
+    /// <summary>Whether an anchor container is configured (otherwise every check returns the ledgers as they are).</summary>
+    public bool IsConfigured => anchoring.IsConfigured;
 
     /// <param name="verified">The ledgers as verified in storage.</param>
     /// <param name="everyLedger">True when <paramref name="verified"/> is every ledger of the table (a supervisor's view): anchored ledgers not in it are then missing.</param>
@@ -23,26 +27,41 @@ public sealed partial class AnchorAudit(CheckpointAnchoring anchoring, IAuditLed
         {
             return verified;
         }
-        IReadOnlyDictionary<string, List<AnchorName>> byLedger;
+        var byLedger = await ListAsync([.. verified.Select(v => v.LedgerId)], everyLedger, cancellationToken);
+        return await CheckAsync(verified, everyLedger, byLedger, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The anchors to compare with: of every ledger (<paramref name="everyLedger"/>, one listing of the container), or of
+    /// <paramref name="ledgerIds"/> (one listing of each ledger's prefix). Listed before the ledgers are verified when
+    /// the verifying pass itself is to observe them (<see cref="AnchorObservation"/>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, List<AnchorName>>> ListAsync(IReadOnlyList<string> ledgerIds, bool everyLedger, CancellationToken cancellationToken)
+    {
         if (everyLedger)
         {
-            byLedger = await anchoring.ListAllAsync(cancellationToken);
+            return await anchoring.ListAllAsync(cancellationToken);
         }
-        else
+        var lists = new Dictionary<string, List<AnchorName>>(StringComparer.Ordinal);
+        foreach (var id in ledgerIds)
         {
-            var lists = new Dictionary<string, List<AnchorName>>(StringComparer.Ordinal);
-            foreach (var v in verified)
-            {
-                lists[v.LedgerId] = [.. await anchoring.ListAsync(v.LedgerId, cancellationToken)];
-            }
-            byLedger = lists;
+            lists[id] = [.. await anchoring.ListAsync(id, cancellationToken)];
         }
+        return lists;
+    }
 
+    /// <summary>
+    /// Compares with <paramref name="byLedger"/> (<see cref="ListAsync"/>); a ledger with an entry in
+    /// <paramref name="observed"/> was observed during its verifying pass and is not read again.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerVerification>> CheckAsync(IReadOnlyList<LedgerVerification> verified, bool everyLedger,
+        IReadOnlyDictionary<string, List<AnchorName>> byLedger, IReadOnlyDictionary<string, AnchorObservation>? observed, CancellationToken cancellationToken)
+    {
         var results = new List<LedgerVerification>(verified.Count);
         foreach (var v in verified)
         {
             var anchors = byLedger.TryGetValue(v.LedgerId, out var list) ? list : [];
-            results.Add(await CheckAsync(v, anchors, cancellationToken));
+            results.Add(await CheckAsync(v, anchors, observed?.GetValueOrDefault(v.LedgerId), cancellationToken));
         }
         if (everyLedger)
         {
@@ -55,7 +74,7 @@ public sealed partial class AnchorAudit(CheckpointAnchoring anchoring, IAuditLed
         return results;
     }
 
-    private async Task<LedgerVerification> CheckAsync(LedgerVerification v, List<AnchorName> anchors, CancellationToken ct)
+    private async Task<LedgerVerification> CheckAsync(LedgerVerification v, List<AnchorName> anchors, AnchorObservation? observation, CancellationToken ct)
     {
         var latest = anchors.Count == 0 ? (long?)null : anchors.Max(a => a.Sequence);
         if (!v.Ok)
@@ -70,27 +89,21 @@ public sealed partial class AnchorAudit(CheckpointAnchoring anchoring, IAuditLed
                 : Finding(v, AnchorComparison.Missing(anchors), anchors, 0);
         }
 
-        // One clear pass from the lowest anchored sequence: the hashes at anchored sequences, and the checkpoints
-        // above the highest anchored sequence that are not anchored yet.
-        var wanted = anchors.Select(a => a.Sequence).ToHashSet();
-        var hashes = new Dictionary<long, string>();
-        var unanchored = 0;
-        var from = anchors.Count == 0 ? 1 : Math.Min(anchors.Min(a => a.Sequence), v.Events);
-        await foreach (var e in reader.ReadAsync(v.LedgerId, from, v.Events, _ => false, ct))
+        if (observation is null)
         {
-            if (wanted.Contains(e.Header.Sequence))
+            // One clear pass from the lowest anchored sequence: the hashes at anchored sequences, and the checkpoints
+            // above the highest anchored sequence that are not anchored yet.
+            observation = new AnchorObservation(anchors);
+            var from = anchors.Count == 0 ? 1 : Math.Min(anchors.Min(a => a.Sequence), v.Events);
+            await foreach (var e in reader.ReadAsync(v.LedgerId, from, v.Events, _ => false, ct))
             {
-                hashes[e.Header.Sequence] = e.Hash;
-            }
-            if (CheckpointAnchor.FromEvent(e) is { } checkpoint && checkpoint.UpToSequence > (latest ?? 0))
-            {
-                unanchored++;
+                observation.Observe(e);
             }
         }
-        var findings = AnchorComparison.Compare(anchors, 1, v.Events, hashes);
+        var findings = AnchorComparison.Compare(anchors, 1, v.Events, observation.Hashes);
         return findings.Count == 0
-            ? v with { Anchors = new AnchorSummary(anchors.Count, latest, unanchored) }
-            : Finding(v, findings[0], anchors, unanchored);
+            ? v with { Anchors = new AnchorSummary(anchors.Count, latest, observation.Unanchored) }
+            : Finding(v, findings[0], anchors, observation.Unanchored);
     }
 
     private LedgerVerification Finding(LedgerVerification v, AnchorFinding finding, List<AnchorName> anchors, int unanchored)

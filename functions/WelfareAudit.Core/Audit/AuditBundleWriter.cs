@@ -8,11 +8,13 @@ namespace WelfareAudit.Core.Audit;
 /// <summary>
 /// Writes the verifiable bundle: JSON lines, one object per line. A manifest line, its signature, every
 /// event of every ledger part in sequence order, and an end line. Each line is built in a reusable buffer
-/// and written asynchronously, so memory stays constant however many events there are.
+/// and written asynchronously, so memory stays constant however many events there are. When the export spooled its
+/// event lines during the verifying pass (<see cref="AuditExport.Spool"/>), they are copied from the spool; otherwise
+/// (a client accounting) each part is read from the ledger here.
 /// </summary>
 public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer indexer)
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = false };
+    internal static readonly JsonWriterOptions Options = new() { Indented = false };
 
     /// <summary>Writes the bundle; returns the in-range events written per ledger.</summary>
     public async Task<IReadOnlyDictionary<string, long>> WriteAsync(
@@ -36,7 +38,17 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
         using var pseudonyms = new ClientPseudonyms(indexer);
         var written = new Dictionary<string, long>(StringComparer.Ordinal);
         long total = 0;
-        foreach (var part in export.Ledgers)
+        if (export.Spool is { } spool)
+        {
+            // Written and verified in the same pass, before the manifest was signed: sent as they are.
+            foreach (var part in export.Ledgers)
+            {
+                await spool.CopyToAsync(part.Spooled ?? throw new InvalidOperationException("A part of a spooled export has no segment."), output, cancellationToken);
+                written[part.LedgerId] = part.InRange;
+                total += part.Events;
+            }
+        }
+        foreach (var part in export.Spool is null ? export.Ledgers : [])
         {
             long inRange = 0;
             var expected = part.FirstSequence;
@@ -170,7 +182,7 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
         json.WriteEndObject();
     }
 
-    private static async Task WriteEventAsync(Utf8JsonWriter json, AuditEventRecord e, bool inRange, bool disclose, bool withholdClientRef, ClientPseudonyms pseudonyms, CancellationToken ct)
+    internal static async Task WriteEventAsync(Utf8JsonWriter json, AuditEventRecord e, bool inRange, bool disclose, bool withholdClientRef, ClientPseudonyms pseudonyms, CancellationToken ct)
     {
         json.WriteStartObject();
         json.WriteString("kind", BundleFormat.Event);

@@ -19,6 +19,12 @@ public sealed record AuditExport(
 {
     public IReadOnlyList<LedgerFinding> ExcludedLedgers => Excluded ?? [];
 
+    /// <summary>
+    /// The format's content for each part, written during the verifying pass (<see cref="LedgerExportPart.Spooled"/>);
+    /// null when the format reads the ledgers again as it writes. Disposed once the export has been written.
+    /// </summary>
+    public IAuditEventSpool? Spool { get; init; }
+
     public long Events => Ledgers.Sum(l => l.Events);
 
     public long InRange => Ledgers.Sum(l => l.InRange);

@@ -8,14 +8,14 @@ namespace WelfareAudit.Core.Audit;
 /// <summary>
 /// The audit export use case (Supervisor only). <see cref="PrepareAsync"/> does everything that can fail
 /// cleanly before a byte is sent: it checks the role and the request, verifies each ledger in storage
-/// (a tampered ledger is refused, never presented as intact), finds where each ledger's part starts,
-/// compares each with its anchored checkpoints (a fork, rollback or missing ledger counts as failed verification),
+/// (a tampered ledger is refused, never presented as intact) and, in the same pass, finds where each ledger's part
+/// starts and spools the format's content (<see cref="IAuditExportFormat.CreateSpool"/>),
+/// compares each with its anchored checkpoints, noted in the same pass (a fork, rollback or missing ledger counts as failed verification),
 /// and signs a checkpoint over each head. <see cref="WriteAsync"/> then streams the chosen format (one of
 /// <see cref="Formats"/>) and appends an <see cref="AuditExported"/> event to every exported ledger: the log of the log.
 /// </summary>
 public sealed class AuditExportService(
     ILedger ledger,
-    IAuditLedgerReader reader,
     LedgerCheckpointer checkpointer,
     ISigningKeys keys,
     AuditExportFormats formats,
@@ -45,44 +45,68 @@ public sealed class AuditExportService(
 
         // Every ledger is verified before any is checkpointed: a signature is never put on a broken chain.
         // A ledger asked for by name that fails is refused; among all ledgers, one that fails is left out
-        // and named in the export (one broken ledger never hides the others).
-        var inStorage = new List<LedgerVerification>(ledgers.Count);
-        foreach (var id in ledgers)
+        // and named in the export (one broken ledger never hides the others). The verifying pass is the only read
+        // of each ledger: it also finds the part (where it starts, its counts and keys) and, when the format
+        // spools, writes the part's content, which is sent only after every ledger verified and was signed.
+        var spool = format.CreateSpool(request);
+        try
         {
-            inStorage.Add(await ledger.VerifyAsync(id, cancellationToken));
-        }
-        var checkedLedgers = anchorAudit is null ? inStorage : await anchorAudit.CheckAsync(inStorage, request.Therapist is null, cancellationToken);
-        var verified = new List<LedgerVerification>(checkedLedgers.Count);
-        var excluded = new List<LedgerFinding>();
-        foreach (var verification in checkedLedgers)
-        {
-            if (verification.Ok && verification.Events == 0 && request.Therapist is not null)
+            // With anchoring, the anchors are listed first, so that the same pass also notes the hashes they are compared with.
+            var everyLedger = request.Therapist is null;
+            var anchors = anchorAudit is { IsConfigured: true } ? await anchorAudit.ListAsync(ledgers, everyLedger, cancellationToken) : null;
+            var observed = new Dictionary<string, AnchorObservation>(StringComparer.Ordinal);
+            var inStorage = new List<LedgerVerification>(ledgers.Count);
+            var scans = new Dictionary<string, (LedgerPartScan Scan, SpoolSegment? Segment)>(StringComparer.Ordinal);
+            foreach (var id in ledgers)
             {
-                // No row at all (a ledger whose head alone was deleted is a finding, not "unknown").
-                throw new NotFoundException("No ledger for this therapist.");
+                var scan = new LedgerPartScan(request, spool);
+                var observation = anchors is null ? null : observed[id] = new AnchorObservation(anchors.GetValueOrDefault(id) ?? []);
+                var verification = await ledger.VerifyAsync(id, (e, ct) =>
+                {
+                    observation?.Observe(e);
+                    return scan.AddAsync(e, ct);
+                }, cancellationToken);
+                inStorage.Add(verification);
+                scans[id] = (scan, scan.End(verification.Ok));
             }
-            if (verification.Ok)
+            var checkedLedgers = anchors is null ? inStorage : await anchorAudit!.CheckAsync(inStorage, everyLedger, anchors, observed, cancellationToken);
+            var verified = new List<LedgerVerification>(checkedLedgers.Count);
+            var excluded = new List<LedgerFinding>();
+            foreach (var verification in checkedLedgers)
             {
-                verified.Add(verification);
+                if (verification.Ok && verification.Events == 0 && request.Therapist is not null)
+                {
+                    // No row at all (a ledger whose head alone was deleted is a finding, not "unknown").
+                    throw new NotFoundException("No ledger for this therapist.");
+                }
+                if (verification.Ok)
+                {
+                    verified.Add(verification);
+                }
+                else if (request.Therapist is not null)
+                {
+                    throw new LedgerTamperedException(verification);
+                }
+                else
+                {
+                    excluded.Add(new LedgerFinding(verification.LedgerId, verification.Problem!));
+                }
             }
-            else if (request.Therapist is not null)
-            {
-                throw new LedgerTamperedException(verification);
-            }
-            else
-            {
-                excluded.Add(new LedgerFinding(verification.LedgerId, verification.Problem!));
-            }
-        }
 
-        var parts = new List<LedgerExportPart>(ledgers.Count);
-        foreach (var v in verified.Where(v => v.Events > 0))
-        {
-            var (first, events, inRange, keyIds) = await ScanAsync(v.LedgerId, v.Events, request, cancellationToken);
-            var checkpoint = await checkpointer.CheckpointAsync(new LedgerHead(v.LedgerId, v.Events, v.HeadHash), caller.ObjectId, cancellationToken);
-            parts.Add(new LedgerExportPart(v.LedgerId, first, v.Events, events, inRange, checkpoint, keyIds));
+            var parts = new List<LedgerExportPart>(ledgers.Count);
+            foreach (var v in verified.Where(v => v.Events > 0))
+            {
+                var (scan, segment) = scans[v.LedgerId];
+                var checkpoint = await checkpointer.CheckpointAsync(new LedgerHead(v.LedgerId, v.Events, v.HeadHash), caller.ObjectId, cancellationToken);
+                parts.Add(new LedgerExportPart(v.LedgerId, scan.First, v.Events, scan.Events, scan.InRange, checkpoint, scan.KeyIds) { Spooled = segment });
+            }
+            return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts, format, excluded) { Spool = spool };
         }
-        return new AuditExport(Guid.NewGuid().ToString("N"), time.GetUtcNow(), caller.ObjectId, request, parts, format, excluded);
+        catch
+        {
+            spool?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Streams the export in its format, then records it in every exported ledger.</summary>
@@ -95,6 +119,8 @@ public sealed class AuditExportService(
         }
         finally
         {
+            export.Spool?.Dispose();
+
             // Recorded even when the download was cut off: an attempt to take data out is itself an event.
             foreach (var part in export.Ledgers)
             {
@@ -103,34 +129,6 @@ public sealed class AuditExportService(
                 await ledger.AppendAsync(part.LedgerId, export.GeneratedBy, null, _ => evt, CancellationToken.None);
             }
         }
-    }
-
-    /// <summary>
-    /// One pass over the clear rows (no decryption): where the part starts (genesis, or the latest
-    /// checkpoint before the range that signs its own predecessor), how many events and in-range events
-    /// it has, and which keys signed the checkpoints inside it.
-    /// </summary>
-    private async Task<(long First, long Events, long InRange, IReadOnlyList<string> KeyIds)> ScanAsync(string ledgerId, long upTo, AuditExportRequest request, CancellationToken ct)
-    {
-        long first = 1, events = 0, inRange = 0;
-        var keyIds = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in reader.ReadAsync(ledgerId, 1, upTo, _ => false, ct))
-        {
-            if (IsAnchor(e) && request.From is { } from && e.Header.RecordedAt < from)
-            {
-                first = e.Header.Sequence;
-                events = 0;
-                inRange = 0;
-                keyIds.Clear();
-            }
-            events++;
-            inRange += request.InRange(e.Header.RecordedAt) ? 1 : 0;
-            if (e.Header.Type == EventTypes.Checkpoint && e.Clear.TryGetValue("signingKeyId", out var keyId))
-            {
-                keyIds.Add(keyId);
-            }
-        }
-        return (first, events, inRange, [.. keyIds.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>A checkpoint that signs exactly the head before it: the chain from it on needs nothing earlier.</summary>

@@ -14,6 +14,9 @@ public sealed class BundleExportFormat(IAuditLedgerReader reader, IClientIndexer
 
     public string FileExtension => "bundle.jsonl";
 
+    /// <summary>The event lines, written during the verifying pass into an encrypted temporary file.</summary>
+    public IAuditEventSpool? CreateSpool(AuditExportRequest request) => new BundleEventSpool(request, indexer, EncryptedSpool.CreateTemporary());
+
     public async Task<IReadOnlyDictionary<string, long>> WriteAsync(AuditExport export, Stream output, CancellationToken cancellationToken)
     {
         using var manifestKey = await keys.GetCurrentAsync(cancellationToken);

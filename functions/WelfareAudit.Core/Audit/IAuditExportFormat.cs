@@ -20,6 +20,12 @@ public interface IAuditExportFormat
     /// <summary>The Content-Security-Policy a browser opening the download needs, or null when it is not a page.</summary>
     string? ContentSecurityPolicy => null;
 
+    /// <summary>
+    /// A spool for the format's content, filled during the export's verifying pass so that each ledger is read once
+    /// (<see cref="AuditExport.Spool"/>); null (the default) when the format reads the ledgers again as it writes.
+    /// </summary>
+    IAuditEventSpool? CreateSpool(AuditExportRequest request) => null;
+
     /// <summary>Streams the export to <paramref name="output"/>; returns how many items were written per ledger (recorded in each <see cref="Ledger.AuditExported"/>).</summary>
     Task<IReadOnlyDictionary<string, long>> WriteAsync(AuditExport export, Stream output, CancellationToken cancellationToken);
 }

@@ -16,4 +16,7 @@ public sealed record LedgerExportPart(
     IReadOnlyList<string> CheckpointKeyIds)
 {
     public bool AnchoredOnCheckpoint => FirstSequence > 1;
+
+    /// <summary>Where the part's content is in the export's <see cref="AuditExport.Spool"/>, when it has one.</summary>
+    public SpoolSegment? Spooled { get; init; }
 }

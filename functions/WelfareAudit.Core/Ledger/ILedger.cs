@@ -45,7 +45,17 @@ public interface ILedger
     IAsyncEnumerable<RecordedEvent> ReadAsync(string ledgerId, long fromSequence, long? toSequence, CancellationToken cancellationToken);
 
     /// <summary>Checks the whole chain, every ciphertext and the head; names the first problem.</summary>
-    Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken);
+    Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) => VerifyAsync(ledgerId, null, cancellationToken);
+
+    /// <summary>
+    /// Checks the whole chain, every ciphertext, the head and the search rows, as <see cref="VerifyAsync(string, CancellationToken)"/>;
+    /// in the same pass hands <paramref name="verified"/> each event once its row, link, hash and ciphertexts have checked, in
+    /// sequence order from 1, every sensitive field opened (so that an export reads the ledger once). What it was handed counts
+    /// only when the result is <see cref="LedgerVerification.Ok"/>: a problem found later (a head or a search row that
+    /// disagrees) fails the ledger after the events before it were handed over. The events handed over are exactly
+    /// 1 through the result's <see cref="LedgerVerification.Events"/> when it is Ok.
+    /// </summary>
+    Task<LedgerVerification> VerifyAsync(string ledgerId, Func<Audit.AuditEventRecord, CancellationToken, ValueTask>? verified, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes a named, time-limited lease on a ledger (ETag-guarded), so that of two jobs racing over the

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
@@ -9,20 +10,31 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// Walks a ledger's rows in order and names the first break: a missing row, a row holding another
 /// position's event, a row whose content or link no longer matches the chain, a ciphertext that does not
 /// authenticate for its row and field, a head that disagrees with the events, rows beyond the head, or a
-/// projection row that disagrees with its events. Streams the events; what it keeps in memory is one
-/// projection per search.
+/// projection row that disagrees with its events. Streams the events, and hands each one that checked to the
+/// caller (an export writes it in the same pass); what it keeps in memory is a small entry per search row and the
+/// state of the searches still open (<see cref="SearchRowCheck"/>).
 /// </summary>
 internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
 {
-    public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
+    public async Task<LedgerVerification> VerifyAsync(string ledgerId, Func<AuditEventRecord, CancellationToken, ValueTask>? verified, CancellationToken cancellationToken)
     {
-        // The head is read BEFORE the events: anything the scan finds beyond it may be a concurrent,
+        // The head is read BEFORE the search rows and the events: anything found beyond it may be a concurrent,
         // legitimate append, which is settled by reading the head again at the end.
         var headBefore = await ledger.GetHeadAsync(ledgerId, cancellationToken);
         var expected = 1L;
         var previous = ChainHash.ToHex(ChainHash.Genesis);
         string? hashAtHeadBefore = null;
-        var projections = new Dictionary<Guid, SearchProjection>();
+        var searches = new SearchRowCheck(headBefore?.Sequence ?? 0);
+        LedgerProblem? unreadableRow = null;
+        await foreach (var stored in ListSearchesOrProblemAsync(ledgerId, cancellationToken))
+        {
+            if (stored.Problem is { } unreadable)
+            {
+                unreadableRow = unreadable;
+                break;
+            }
+            searches.AddStoredRow(stored.Projection!);
+        }
 
         LedgerVerification Fail(long sequence, LedgerProblemKind kind, string detail) =>
             new(ledgerId, expected - 1, previous, new LedgerProblem(sequence, kind, detail));
@@ -91,12 +103,18 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
                 try
                 {
                     var evt = LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal));
-                    projections[searchId] = SearchProjection.Apply(projections.GetValueOrDefault(searchId), sealedEvent.Header, evt);
+                    searches.Fold(searchId, sealedEvent.Header, evt);
                 }
                 catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException)
                 {
                     return Fail(rowSequence, LedgerProblemKind.ModifiedRow, "The event cannot be read as its type, or does not fit its search's history.");
                 }
+            }
+
+            if (verified is not null)
+            {
+                var openings = opened.ToDictionary(p => p.Key, p => new FieldOpening(p.Value.Value, p.Value.Salt), StringComparer.Ordinal);
+                await verified(new AuditEventRecord(sealedEvent.Header, sealedEvent.Clear, sealedEvent.Commitments, openings, sealedEvent.PrevHash, sealedEvent.Hash), cancellationToken);
             }
 
             previous = sealedEvent.Hash;
@@ -114,33 +132,9 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             return Fail(headProblem.Sequence, headProblem.Kind, headProblem.Detail);
         }
 
-        await foreach (var stored in ListSearchesOrProblemAsync(ledgerId, cancellationToken))
+        if ((unreadableRow ?? searches.Finish(last)) is { } projectionProblem)
         {
-            if (stored.Problem is { } unreadable)
-            {
-                return Fail(unreadable.Sequence, unreadable.Kind, unreadable.Detail);
-            }
-            var row = stored.Projection!;
-            if (!projections.Remove(row.SearchId, out var folded))
-            {
-                if (row.LoggedSequence > last)
-                {
-                    continue; // logged while we verified
-                }
-                return Fail(row.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row exists for which no event was logged.");
-            }
-            if (row.LastSequence > last)
-            {
-                continue; // changed while we verified: the row is newer than the events we read
-            }
-            if (!SameState(folded, row))
-            {
-                return Fail(row.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A search row's state differs from what its events say.");
-            }
-        }
-        foreach (var missing in projections.Values)
-        {
-            return Fail(missing.LoggedSequence, LedgerProblemKind.ProjectionMismatch, "A logged search has no search row.");
+            return Fail(projectionProblem.Sequence, projectionProblem.Kind, projectionProblem.Detail);
         }
         return new LedgerVerification(ledgerId, last, previous, null);
     }
@@ -216,12 +210,6 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             yield return (rows.Current, null);
         }
     }
-
-    private static bool SameState(SearchProjection a, SearchProjection b) =>
-        a.State == b.State && a.LoggedSequence == b.LoggedSequence && a.LastSequence == b.LastSequence && a.OccurredAt == b.OccurredAt &&
-        a.NextSessionAt == b.NextSessionAt && a.DiscussedAt == b.DiscussedAt && a.ClientIndex == b.ClientIndex &&
-        a.Amendments == b.Amendments && a.RemindersSent.SequenceEqual(b.RemindersSent, StringComparer.Ordinal) &&
-        a.ReviewedAt == b.ReviewedAt && a.ReviewOutcome == b.ReviewOutcome && a.Reviewer == b.Reviewer;
 
     /// <summary>Only after a failure: is one of the event's ciphertexts a copy of another row's or field's?</summary>
     private async Task<(long Sequence, string Field)?> FindCiphertextOriginAsync(string ledgerId, SealedEvent broken, CancellationToken ct)

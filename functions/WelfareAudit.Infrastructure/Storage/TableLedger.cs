@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
+using WelfareAudit.Core.Audit;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Schedules;
 using WelfareAudit.Core.Searches;
@@ -218,11 +219,14 @@ public sealed partial class TableLedger : ILedger, IJobClaims
     public Task ReleaseAsync(string name, string holder, CancellationToken cancellationToken) =>
         _leases.ReleaseAsync(RowKeys.JobsPartition, name, holder, cancellationToken);
 
-    public async Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
+    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) => VerifyAsync(ledgerId, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<LedgerVerification> VerifyAsync(string ledgerId, Func<AuditEventRecord, CancellationToken, ValueTask>? verified, CancellationToken cancellationToken)
     {
         try
         {
-            return await new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, cancellationToken);
+            return await new LedgerVerifier(this, _sealer).VerifyAsync(ledgerId, verified, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnavailable(e))
         {

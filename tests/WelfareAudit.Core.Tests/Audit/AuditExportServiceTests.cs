@@ -28,7 +28,7 @@ public class AuditExportServiceTests
             new FhirExportFormat(_world.Ledger, _world.Indexer),
             new HtmlExportFormat(rows, _world.Indexer, options, _world.Time),
         ]);
-        _sut = new AuditExportService(_world.Ledger, _world.Ledger, _checkpointer, _keys, formats, _world.Time);
+        _sut = new AuditExportService(_world.Ledger, _checkpointer, _keys, formats, _world.Time);
     }
 
     private static AuditExportRequest Request(string format, string? therapist = null, DateTimeOffset? from = null, bool withhold = false) =>

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using WelfareAudit.Core.Ledger;
+using WelfareAudit.Core.Searches;
 using WelfareAudit.Infrastructure.Crypto;
 using WelfareAudit.Infrastructure.Storage;
 using WelfareAudit.Infrastructure.Tests.Support;
@@ -341,6 +342,52 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
         Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
     }
 
+    [Fact]
+    public async Task VerifyAsync_SearchRowRolledBackToAnEarlierTrueState_NamesProjectionMismatch()
+    {
+        // The row as it really was after event 4: it matches its events up to there, and is stale by two events.
+        var ledger = await SixEventsAsync();
+        SearchProjection? earlier = null;
+        await foreach (var e in ledger.ReadAsync(Ledger, 1, 4, CancellationToken.None))
+        {
+            earlier = SearchProjection.Apply(earlier, e.Header, e.Event);
+        }
+        await ledger.Table.UpsertEntityAsync(ProjectionRow.ToEntity(earlier!), TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal((1, LedgerProblemKind.ProjectionMismatch), (problem.Sequence, problem.Kind));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SearchRowWithoutEvents_NamesProjectionMismatch()
+    {
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        await ledger.Table.UpsertEntityAsync(ProjectionRow.ToEntity(search with { SearchId = Guid.NewGuid() }), TableUpdateMode.Replace);
+
+        var problem = await ProblemAsync(ledger);
+
+        Assert.Equal(LedgerProblemKind.ProjectionMismatch, problem.Kind);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SearchesFollowedUpAndLoggedDuringVerification_StillOk()
+    {
+        // The search rows are read before the events: rows and events that change meanwhile are not findings.
+        var ledger = await SixEventsAsync();
+        var search = await ledger.ListSearchesAsync(Ledger, CancellationToken.None).FirstAsync();
+        var markers = new Markers();
+
+        var (appended, results) = await VerifyWhileAppendingAsync(ledger, 120, async n => n % 3 == 0
+            ? (LedgerEvent)await markers.LoggedAsync(_keys, TimeProvider.System.GetUtcNow())
+            : new ReminderSent(search.SearchId, "r" + n, "m@" + n, TimeProvider.System.GetUtcNow(), "email"));
+
+        Assert.True(appended > 0);
+        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+        Assert.True((await ledger.VerifyAsync(Ledger, CancellationToken.None)).Ok);
+    }
+
     [Theory]
     [InlineData("K_note", "short")]
     [InlineData("Seq", "three")]
@@ -362,13 +409,25 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAsync_AppendsDuringVerification_StillOk()
     {
         var ledger = await SixEventsAsync();
+
+        var (appended, results) = await VerifyWhileAppendingAsync(ledger, 200, n =>
+            Task.FromResult<LedgerEvent>(new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "n" + n)));
+
+        Assert.True(appended > 0);
+        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+    }
+
+    /// <summary>Ten verifications while a writer appends up to <paramref name="most"/> events (<paramref name="next"/> makes the n-th).</summary>
+    private static async Task<(int Appended, List<LedgerVerification> Results)> VerifyWhileAppendingAsync(TableLedger ledger, int most, Func<int, Task<LedgerEvent>> next)
+    {
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
             var n = 0;
-            while (!stop.IsCancellationRequested && n < 200)
+            while (!stop.IsCancellationRequested && n < most)
             {
-                await ledger.AppendAsync(Ledger, "actor", null, _ => new SupervisorReviewed(null, "sup", ReviewOutcomes.Concern, "n" + n), CancellationToken.None);
+                var evt = await next(n);
+                await ledger.AppendAsync(Ledger, "actor", evt.SearchId, _ => evt, CancellationToken.None);
                 n++;
             }
             return n;
@@ -380,9 +439,6 @@ public class LedgerVerifierTests(AzuriteFixture azurite)
             results.Add(await ledger.VerifyAsync(Ledger, CancellationToken.None));
         }
         stop.Cancel();
-        var appended = await writer;
-
-        Assert.True(appended > 0);
-        Assert.All(results, r => Assert.True(r.Ok, r.Problem?.Detail));
+        return (await writer, results);
     }
 }

@@ -146,13 +146,29 @@ public sealed class InMemoryLedger(TimeProvider time) : ILedger, IAuditLedgerRea
         StreamAsync(Range(ledgerId, fromSequence, toSequence).Select(e =>
             new AuditEventRecord(e.Header, e.Clear, e.Commitments, e.Commitments.Count > 0 && open(e.Header) ? e.Openings : null, e.PrevHash, e.Hash)).ToList(), cancellationToken);
 
-    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken)
+    public Task<LedgerVerification> VerifyAsync(string ledgerId, CancellationToken cancellationToken) => VerifyAsync(ledgerId, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<LedgerVerification> VerifyAsync(string ledgerId, Func<AuditEventRecord, CancellationToken, ValueTask>? verified, CancellationToken cancellationToken)
     {
         CheckLedgerId(ledgerId);
+        LedgerVerification result;
+        List<InMemoryEvent> checkedEvents;
         lock (_lock)
         {
-            return Task.FromResult(_ledgers.TryGetValue(ledgerId, out var l) ? Verify(ledgerId, l) : new LedgerVerification(ledgerId, 0, GenesisHex, null));
+            if (!_ledgers.TryGetValue(ledgerId, out var l))
+            {
+                return new LedgerVerification(ledgerId, 0, GenesisHex, null);
+            }
+            result = Verify(ledgerId, l);
+            checkedEvents = verified is null ? [] : l.Events.Take(checked((int)result.Events)).ToList();
         }
+        // The events that checked, in order, every field opened: what the table ledger hands over during its pass.
+        foreach (var e in checkedEvents)
+        {
+            await verified!(new AuditEventRecord(e.Header, e.Clear, e.Commitments, e.Openings, e.PrevHash, e.Hash), cancellationToken);
+        }
+        return result;
     }
 
     public Task<bool> TryAcquireLeaseAsync(string ledgerId, string name, string holder, TimeSpan duration, CancellationToken cancellationToken)

@@ -362,6 +362,31 @@ public abstract class LedgerContract
     }
 
     [Fact]
+    public async Task VerifyAsync_WithACallback_HandsOverEveryEventInOrderWithEveryFieldOpened()
+    {
+        var ledger = await CreateLedgerAsync();
+        var logged = NewSearch("CL-PASS-1");
+        await Append(ledger, logged);
+        await Append(ledger, new NextSessionSet(logged.Id, Time.GetUtcNow().AddDays(2)));
+        await Append(ledger, new KeyRotated("data", "k2"));
+        var handed = new List<WelfareAudit.Core.Audit.AuditEventRecord>();
+
+        var verification = await ledger.VerifyAsync(LedgerA, (e, _) =>
+        {
+            handed.Add(e);
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
+        var read = await ledger.ReadAsync(LedgerA, 1, null, CancellationToken.None).ToListAsync();
+
+        Assert.True(verification.Ok, verification.Problem?.Detail);
+        Assert.Equal([1L, 2, 3], handed.Select(e => e.Header.Sequence));
+        Assert.Equal(read.Select(e => e.Hash), handed.Select(e => e.Hash));
+        Assert.Equal(verification.HeadHash, handed[^1].Hash);
+        Assert.All(handed, e => Assert.Equal(e.Commitments.Keys.Order(StringComparer.Ordinal), e.Opened!.Keys.Order(StringComparer.Ordinal)));
+        Assert.Equal("CL-PASS-1", handed[0].Opened!["clientRef"].Value);
+    }
+
+    [Fact]
     public async Task ListLedgersAsync_LedgersWithEvents_AreListedOnce()
     {
         var ledger = await CreateLedgerAsync();

@@ -1,0 +1,9 @@
+namespace WelfareAudit.Infrastructure.Storage;
+
+/// <summary>What <see cref="SearchRowCheck"/> holds of one stored search row: its sequences, a digest of its state, how far its events were folded.</summary>
+internal readonly record struct StoredSearch(long LoggedSequence, long LastSequence, UInt128 Digest, byte Seen)
+{
+    public const byte NotSeen = 0;
+    public const byte Open = 1;
+    public const byte Compared = 2;
+}
