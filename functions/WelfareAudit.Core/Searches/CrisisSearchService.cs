@@ -148,14 +148,14 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
         var unreadable = new List<LedgerFinding>();
         while (true)
         {
-            var page = await ListPageAsync(caller, query, cancellationToken);
+            var (page, resume) = await ReadPageAsync(caller, query, cancellationToken);
             items.AddRange(page.Items);
             unreadable.AddRange(page.Unreadable);
-            if (page.Next is null)
+            if (resume is null)
             {
                 return new SearchList([.. items.OrderByDescending(s => s.OccurredAt)], unreadable);
             }
-            query = SearchListQuery.Parse(query.Status, query.Therapist, null, null, page.Next) with { Risk = query.Risk, PageSize = query.PageSize };
+            query = query with { After = resume };
         }
     }
 
@@ -166,7 +166,11 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     /// out and named in <see cref="SearchPage.Unreadable"/>: one damaged row never hides the others. A page reads at most
     /// <see cref="ScanBudget"/> rows, so a filter that keeps few searches answers with a short page and a next one.
     /// </summary>
-    public async Task<SearchPage> ListPageAsync(Caller caller, SearchListQuery query, CancellationToken cancellationToken)
+    public async Task<SearchPage> ListPageAsync(Caller caller, SearchListQuery query, CancellationToken cancellationToken) =>
+        (await ReadPageAsync(caller, query, cancellationToken)).Page;
+
+    /// <summary>One page, and the position the next one starts after (null on the last page).</summary>
+    private async Task<(SearchPage Page, (string LedgerId, Guid Id)? Resume)> ReadPageAsync(Caller caller, SearchListQuery query, CancellationToken cancellationToken)
     {
         var only = LedgerScope(caller, query.Therapist);
         if (query.After is { } resume && only is not null && resume.LedgerId != only)
@@ -222,7 +226,8 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
                 break;
             }
         }
-        return new SearchPage(items, more && last is { } l ? SearchListQuery.Token(l.LedgerId, l.Id) : null, unreadable);
+        var next = more ? last : null;
+        return (new SearchPage(items, next is { } l ? SearchListQuery.Token(l.LedgerId, l.Id) : null, unreadable), next);
     }
 
     /// <summary>The one ledger the caller lists (their own, or the supervisor's chosen therapist), or null for every ledger.</summary>
