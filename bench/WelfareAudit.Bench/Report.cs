@@ -23,6 +23,7 @@ internal static class Report
         var throughput = Load("throughput.json");
         var keyvault = Load("keyvault.json");
         var micro = Load("micro.json");
+        var listing = Load("listing.json");
         var exports = Directory.GetFiles(dir, "audit-export-*.json")
             .Select(f => JsonNode.Parse(File.ReadAllText(f))!)
             .OrderBy(n => (long)n["events"]!)
@@ -152,6 +153,7 @@ internal static class Report
             var reads = steady["reads"]!.GetValue<int>();
             goals.Add(("0 Key Vault reads at steady state", $"{reads} reads in {steady["requests"]} requests", reads == 0));
         }
+        ListingReport.AppendRows(md, listing, goals);
         if (micro is not null)
         {
             foreach (var b in micro["benchmarks"]!.AsArray().Where(b => !b!["baseline"]!.GetValue<bool>()))

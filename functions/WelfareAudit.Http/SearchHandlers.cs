@@ -28,21 +28,21 @@ public sealed class SearchHandlers(CrisisSearchService searches)
         return TypedResults.Created($"/api/searches/{id:D}", Appended(id, result));
     }
 
+    private static readonly string[] ListParameters = ["status", "therapist", "risk", "pageSize", "continuation"];
+
+    /// <summary>One page of the list; the query string is strict (unknown or repeated parameters are refused, naming them).</summary>
     public async Task<IResult> ListSearches(HttpContext context, Caller caller)
     {
-        var therapist = context.Request.Query["therapist"].ToString();
-        if (therapist.Length > 0 && !LedgerIds.IsValid(therapist))
-        {
-            throw ValidationFailedException.For("therapist", "must be a therapist's object id");
-        }
-        var status = context.Request.Query["status"].ToString();
-        var risk = context.Request.Query["risk"].ToString();
-        var list = await searches.ListAsync(caller, status.Length == 0 ? null : status, therapist.Length == 0 ? null : therapist,
-            risk.Length == 0 ? null : risk, context.RequestAborted);
+        var query = QueryParameters.Single(context.Request.Query, ListParameters, "the search list");
+        // An empty filter means none (docs/api.md); the paging parameters have no empty form.
+        static string? Filter(string? value) => string.IsNullOrEmpty(value) ? null : value;
+        var parsed = SearchListQuery.Parse(Filter(query["status"]), Filter(query["therapist"]), Filter(query["risk"]), query["pageSize"], query["continuation"]);
+        var page = await searches.ListPageAsync(caller, parsed, context.RequestAborted);
         return TypedResults.Json(new
         {
-            items = list.Items.Select(SummaryJson),
-            unreadable = list.Unreadable.Select(f => new { ledger = f.LedgerId, sequence = f.Problem.Sequence, kind = f.Problem.Kind.ToString() }),
+            items = page.Items.Select(SummaryJson),
+            next = page.Next,
+            unreadable = page.Unreadable.Select(f => new { ledger = f.LedgerId, sequence = f.Problem.Sequence, kind = f.Problem.Kind.ToString() }),
         }, Output);
     }
 

@@ -34,6 +34,9 @@ public sealed class PhonePageFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The host's services, to prepare data in bulk without the API's rate budget (the list of more than one page).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         RequireChromium("phone page");

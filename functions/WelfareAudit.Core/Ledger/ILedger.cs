@@ -36,10 +36,22 @@ public interface ILedger
     IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The searches of a ledger for a list, in the order of <see cref="SearchListing.OrderKey"/>, those after
+    /// <paramref name="after"/> (null: from the first) and, when <paramref name="state"/> is given, only in that state;
+    /// each with its client code and risk level decrypted. One query, read only as far as the caller pulls, about
+    /// <paramref name="pageHint"/> rows per storage request. A row that cannot be read is yielded as a finding at its
+    /// position, and the listing goes on.
+    /// </summary>
+    IAsyncEnumerable<SearchListing> ListSearchPageAsync(string ledgerId, Guid? after, SearchState? state, int pageHint, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The ids of every ledger that has at least one row of any kind (event, head, search, idempotency,
     /// lease), so that a ledger whose head row was deleted is still found (and then fails verification).
     /// </summary>
     IAsyncEnumerable<string> ListLedgersAsync(CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ListLedgersAsync"/>, only the ids from <paramref name="from"/> on (ordinal order, inclusive): where a paged list resumes.</summary>
+    IAsyncEnumerable<string> ListLedgersFromAsync(string from, CancellationToken cancellationToken);
 
     /// <summary>Events in sequence order, decrypted, from <paramref name="fromSequence"/> through <paramref name="toSequence"/>.</summary>
     IAsyncEnumerable<RecordedEvent> ReadAsync(string ledgerId, long fromSequence, long? toSequence, CancellationToken cancellationToken);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
 using WelfareAudit.Core.Validation;
@@ -46,21 +45,7 @@ public sealed record ReviewQuery(string? Therapist, RiskLevel? Risk, bool? Overd
             "false" => false,
             _ => Add(errors, "overdue", "must be true or false"),
         };
-        var size = DefaultPageSize;
-        if (pageSize is not null &&
-            (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors.Add("pageSize", $"must be a whole number from 1 to {MaxPageSize}");
-        }
-        (DateTimeOffset, Guid)? after = null;
-        if (continuation is not null)
-        {
-            after = ParseToken(continuation);
-            if (after is null)
-            {
-                errors.Add("continuation", "is not a continuation token of this queue (use the \"next\" value of the previous page)");
-            }
-        }
+        var (size, after) = ContinuationToken.ReadPaging<(DateTimeOffset, Guid)>(errors, pageSize, continuation, DefaultPageSize, MaxPageSize, ParseToken, "queue");
         if (!errors.IsEmpty)
         {
             throw new ValidationFailedException(errors);
@@ -69,24 +54,12 @@ public sealed record ReviewQuery(string? Therapist, RiskLevel? Risk, bool? Overd
     }
 
     public static string Token(DateTimeOffset loggedAt, Guid id) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(
-            $"{TokenVersion}.{loggedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        ContinuationToken.Encode($"{TokenVersion}.{loggedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{id:N}");
 
     private static (DateTimeOffset, Guid)? ParseToken(string token)
     {
-        if (token.Length is 0 or > 128 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return null;
-        }
-        var base64 = token.Replace('-', '+').Replace('_', '/');
-        base64 += new string('=', (4 - (base64.Length % 4)) % 4);
-        var bytes = new byte[base64.Length];
-        if (!Convert.TryFromBase64String(base64, bytes, out var written))
-        {
-            return null;
-        }
-        var parts = Encoding.ASCII.GetString(bytes, 0, written).Split('.');
-        if (parts.Length != 3 || parts[0] != TokenVersion ||
+        var parts = ContinuationToken.Decode(token)?.Split('.');
+        if (parts is null || parts.Length != 3 || parts[0] != TokenVersion ||
             !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ||
             ticks > DateTimeOffset.MaxValue.UtcTicks ||
             !Guid.TryParseExact(parts[2], "N", out var id))

@@ -19,6 +19,9 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
     /// <summary>The oversight window of the rarity figures and the escalations: the last 365 days.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(365);
 
+    /// <summary>Rows per storage request when the queue reads a ledger's search rows (the storage maximum: it reads them all).</summary>
+    private const int ListingPageHint = 1000;
+
     public async Task<ReviewRecorded> ReviewAsync(Caller caller, Guid searchId, ReviewDraft? draft, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         RequireSupervisor(caller);
@@ -56,56 +59,49 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
         return new ReviewRecorded(searchId, draft.Outcome!, caller.ObjectId, result!);
     }
 
-    /// <summary>Searches with no <c>SupervisorReviewed</c>, oldest first (loggedAt, then id), filtered, one page.</summary>
+    /// <summary>
+    /// Searches with no <c>SupervisorReviewed</c>, oldest first (loggedAt, then id), filtered, one page. Each ledger is one
+    /// query of its search rows, which carry the risk level (<see cref="ILedger.ListSearchPageAsync"/>): no event is read.
+    /// </summary>
     public async Task<ReviewPage> QueueAsync(Caller caller, ReviewQuery query, CancellationToken cancellationToken)
     {
         RequireSupervisor(caller);
         var now = time.GetUtcNow();
-        var candidates = new List<SearchProjection>();
+        var candidates = new List<ListedSearch>();
         var unreadable = new List<LedgerFinding>();
         foreach (var ledgerId in await LedgersAsync(query.Therapist, cancellationToken))
         {
-            await ReadLedgerAsync(ledgerId, unreadable, p =>
-            {
-                if (!p.Reviewed && query.IsAfter(p) && (query.Overdue is not { } late || rows.IsOverdue(p, now) == late))
-                {
-                    candidates.Add(p);
-                }
-                return Task.CompletedTask;
-            }, cancellationToken);
-        }
-        candidates.Sort(QueueOrder);
-
-        var items = new List<ReviewQueueItem>();
-        SearchProjection? last = null;
-        var more = false;
-        foreach (var p in candidates)
-        {
-            RiskLevel risk;
             try
             {
-                risk = await RiskAsync(p, cancellationToken);
+                await foreach (var row in ledger.ListSearchPageAsync(ledgerId, null, null, ListingPageHint, cancellationToken))
+                {
+                    if (row.Unreadable is { } finding)
+                    {
+                        unreadable.Add(finding);
+                    }
+                    else if (row.Search is { Projection: var p } s && !p.Reviewed && query.IsAfter(p) &&
+                        (query.Overdue is not { } late || rows.IsOverdue(p, now) == late) && (query.Risk is null || s.Risk == query.Risk))
+                    {
+                        candidates.Add(s);
+                    }
+                }
             }
             catch (LedgerIntegrityException e)
             {
                 unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
-                continue;
             }
-            if (query.Risk is { } wanted && risk != wanted)
-            {
-                continue;
-            }
-            if (items.Count == query.PageSize)
-            {
-                more = true;
-                break;
-            }
-            items.Add(new ReviewQueueItem(p.SearchId, SearchStatusText.Reference(p.SearchId), p.LedgerId, p.OccurredAt, p.LoggedAt,
-                EnumText.ToText(risk), SearchStatusText.Of(p.State), p.NextSessionAt, p.DiscussedAt, rows.IsOverdue(p, now),
-                p.RemindersSent.Count, Escalated(p)));
-            last = p;
         }
-        return new ReviewPage(items, more && last is not null ? ReviewQuery.Token(last.LoggedAt, last.SearchId) : null, unreadable);
+        candidates.Sort((a, b) => QueueOrder(a.Projection, b.Projection));
+
+        var items = candidates.Take(query.PageSize).Select(s =>
+        {
+            var p = s.Projection;
+            return new ReviewQueueItem(p.SearchId, SearchStatusText.Reference(p.SearchId), p.LedgerId, p.OccurredAt, p.LoggedAt,
+                EnumText.ToText(s.Risk), SearchStatusText.Of(p.State), p.NextSessionAt, p.DiscussedAt, rows.IsOverdue(p, now),
+                p.RemindersSent.Count, Escalated(p));
+        }).ToList();
+        var last = items.Count > 0 ? items[^1] : null;
+        return new ReviewPage(items, candidates.Count > query.PageSize && last is not null ? ReviewQuery.Token(last.LoggedAt, last.Id) : null, unreadable);
     }
 
     /// <summary>
@@ -196,18 +192,6 @@ public sealed class ReviewService(ILedger ledger, AuditSearchRows rows, AuditRep
 
     private async Task<IReadOnlyList<string>> LedgersAsync(string? therapist, CancellationToken ct) =>
         therapist is not null ? [therapist] : await ledger.ListLedgersAsync(ct).ToListAsync(ct);
-
-    private async Task<RiskLevel> RiskAsync(SearchProjection p, CancellationToken ct)
-    {
-        await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, ct))
-        {
-            if (e.Event is SearchLogged logged)
-            {
-                return logged.Entry.Crisis.RiskLevel;
-            }
-        }
-        throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
-    }
 
     private async Task<DateTimeOffset?> FirstEscalationAsync(SearchProjection p, CancellationToken ct)
     {

@@ -17,6 +17,9 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
     public const int MaxNoteLength = 4000;
     public const int MaxReasonLength = 2000;
 
+    /// <summary>The most search rows one page of the list reads, whatever its filters keep.</summary>
+    public const int ScanBudget = 1000;
+
     /// <summary>What may be amended; <c>status</c> with value <c>closed</c> ends the follow-up.</summary>
     public static readonly IReadOnlySet<string> AmendableFields = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -135,83 +138,112 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
 
     /// <summary>
     /// As above, and only the searches logged with the given risk level (<c>low</c>, <c>moderate</c>, <c>high</c>,
-    /// <c>imminent</c>; the level as logged, which an amendment does not change).
+    /// <c>imminent</c>; the level as logged, which an amendment does not change). Every page of <see cref="ListPageAsync"/>,
+    /// newest search first.
     /// </summary>
     public async Task<SearchList> ListAsync(Caller caller, string? status, string? therapist, string? risk, CancellationToken cancellationToken)
     {
-        status ??= SearchStatusText.All;
-        var errors = new ValidationErrors();
-        if (status is not (SearchStatusText.AwaitingDiscussion or SearchStatusText.Discussed or SearchStatusText.Closed or SearchStatusText.All))
+        var query = SearchListQuery.Parse(status, therapist, risk, null, null) with { PageSize = SearchListQuery.MaxPageSize };
+        var items = new List<SearchSummary>();
+        var unreadable = new List<LedgerFinding>();
+        while (true)
         {
-            errors.Add("status", "must be one of: awaiting-discussion, discussed, closed, all");
-        }
-        RiskLevel? riskLevel = null;
-        if (risk is not null)
-        {
-            if (EnumText.TryParse<RiskLevel>(risk, out var parsed))
+            var (page, resume) = await ReadPageAsync(caller, query, cancellationToken);
+            items.AddRange(page.Items);
+            unreadable.AddRange(page.Unreadable);
+            if (resume is null)
             {
-                riskLevel = parsed;
+                return new SearchList([.. items.OrderByDescending(s => s.OccurredAt)], unreadable);
             }
-            else
-            {
-                errors.Add("risk", $"must be one of: {EnumText.Allowed<RiskLevel>()}");
-            }
+            query = query with { After = resume };
         }
-        if (!errors.IsEmpty)
-        {
-            throw new ValidationFailedException(errors);
-        }
+    }
 
-        IReadOnlyList<string> ledgers;
-        if (caller.Is(Role.Supervisor))
+    /// <summary>
+    /// One page of the searches of the caller's ledger, or of every ledger for a supervisor (<see cref="SearchListQuery"/>:
+    /// keyset paging in the order of the rows). Each ledger's part is one query of its search rows, which carry what the
+    /// list shows; nothing else is read or decrypted. A search whose rows cannot be read as the ledger wrote them is left
+    /// out and named in <see cref="SearchPage.Unreadable"/>: one damaged row never hides the others. A page reads at most
+    /// <see cref="ScanBudget"/> rows, so a filter that keeps few searches answers with a short page and a next one.
+    /// </summary>
+    public async Task<SearchPage> ListPageAsync(Caller caller, SearchListQuery query, CancellationToken cancellationToken) =>
+        (await ReadPageAsync(caller, query, cancellationToken)).Page;
+
+    /// <summary>One page, and the position the next one starts after (null on the last page).</summary>
+    private async Task<(SearchPage Page, (string LedgerId, Guid Id)? Resume)> ReadPageAsync(Caller caller, SearchListQuery query, CancellationToken cancellationToken)
+    {
+        var only = LedgerScope(caller, query.Therapist);
+        if (query.After is { } resume && only is not null && resume.LedgerId != only)
         {
-            ledgers = therapist is not null ? [therapist] : await ledger.ListLedgersAsync(cancellationToken).ToListAsync(cancellationToken);
+            // The token is another list's: refuse it rather than list from a position outside this one.
+            throw ValidationFailedException.For("continuation", "is not a continuation token of this list (use the \"next\" value of the previous page)");
         }
-        else if (caller.Is(Role.Therapist))
-        {
-            if (therapist is not null && therapist != caller.ObjectId)
-            {
-                throw new ForbiddenException("A therapist sees only their own searches.");
-            }
-            ledgers = [caller.ObjectId];
-        }
-        else
-        {
-            throw new ForbiddenException("The Therapist or Supervisor role is required.");
-        }
+        var ledgers = only is not null ? new[] { only }.ToAsyncEnumerable() : ledger.ListLedgersFromAsync(query.After?.LedgerId ?? "", cancellationToken);
 
         var items = new List<SearchSummary>();
         var unreadable = new List<LedgerFinding>();
-        foreach (var ledgerId in ledgers)
+        var last = query.After;
+        var scanned = 0;
+        var more = false;
+        await foreach (var ledgerId in ledgers)
         {
+            var after = query.After is { } a && a.LedgerId == ledgerId ? a.Id : (Guid?)null;
             try
             {
-                await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+                await foreach (var row in ledger.ListSearchPageAsync(ledgerId, after, query.State, query.PageSize + 1, cancellationToken))
                 {
-                    if (status == SearchStatusText.All || SearchStatusText.Of(p.State) == status)
+                    if (row.Search is { } s && (query.Risk is null || s.Risk == query.Risk))
                     {
-                        try
+                        if (items.Count == query.PageSize)
                         {
-                            var item = await SummarizeAsync(p, riskLevel, cancellationToken);
-                            if (item is not null)
-                            {
-                                items.Add(item);
-                            }
+                            more = true;
+                            break;
                         }
-                        catch (LedgerIntegrityException e)
-                        {
-                            unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
-                        }
+                        items.Add(Summary(s.Projection, s.ClientRef));
+                    }
+                    else if (row.Unreadable is { } finding)
+                    {
+                        unreadable.Add(finding);
+                    }
+                    if (row.Position is { } position)
+                    {
+                        last = (ledgerId, position);
+                    }
+                    if (++scanned == ScanBudget)
+                    {
+                        more = true;
+                        break;
                     }
                 }
             }
             catch (LedgerIntegrityException e)
             {
-                // A search row that cannot be read ends this ledger's list; the other ledgers go on.
+                // A ledger that cannot be listed at all ends its part of the list; the other ledgers go on.
                 unreadable.Add(new LedgerFinding(e.LedgerId, e.Problem));
             }
+            if (more)
+            {
+                break;
+            }
         }
-        return new SearchList([.. items.OrderByDescending(s => s.OccurredAt)], unreadable);
+        var next = more ? last : null;
+        return (new SearchPage(items, next is { } l ? SearchListQuery.Token(l.LedgerId, l.Id) : null, unreadable), next);
+    }
+
+    /// <summary>The one ledger the caller lists (their own, or the supervisor's chosen therapist), or null for every ledger.</summary>
+    private static string? LedgerScope(Caller caller, string? therapist)
+    {
+        if (caller.Is(Role.Supervisor))
+        {
+            return therapist;
+        }
+        if (caller.Is(Role.Therapist))
+        {
+            return therapist is not null && therapist != caller.ObjectId
+                ? throw new ForbiddenException("A therapist sees only their own searches.")
+                : caller.ObjectId;
+        }
+        throw new ForbiddenException("The Therapist or Supervisor role is required.");
     }
 
     public async Task<SearchDetail> GetAsync(Caller caller, Guid searchId, CancellationToken cancellationToken)
@@ -282,19 +314,6 @@ public sealed class CrisisSearchService(ILedger ledger, IClientIndexer indexer, 
             results.Add(await ledger.VerifyAsync(id, cancellationToken));
         }
         return anchorAudit is null ? results : await anchorAudit.CheckAsync(results, caller.Is(Role.Supervisor), cancellationToken);
-    }
-
-    /// <summary>The search's summary, or null when it was logged with another risk level than <paramref name="risk"/>.</summary>
-    private async Task<SearchSummary?> SummarizeAsync(SearchProjection p, RiskLevel? risk, CancellationToken ct)
-    {
-        await foreach (var e in ledger.ReadAsync(p.LedgerId, p.LoggedSequence, p.LoggedSequence, ct))
-        {
-            if (e.Event is SearchLogged l)
-            {
-                return risk is { } wanted && l.Entry.Crisis.RiskLevel != wanted ? null : Summary(p, l.Entry.ClientRef);
-            }
-        }
-        throw new InvalidOperationException("A projection points at an event that is not its SearchLogged.");
     }
 
     private static SearchSummary Summary(SearchProjection p, string clientRef) => new(

@@ -210,6 +210,25 @@
     try { return { ok: true, data: await res.json() }; } catch { return { ok: false, problem: { status: res.status, detail: 'The server sent an unreadable answer.' } }; }
   }
 
+  /**
+   * Every page of a paged list (GET /api/searches): follows `next` as `continuation` until it is null, while
+   * `current()` says the answer is still wanted. One page's failure is the answer; a token seen twice ends the list.
+   */
+  async function getAllPages(url, current) {
+    const items = [];
+    const seen = new Set();
+    let next = null;
+    do {
+      const result = await getJson(next ? `${url}&continuation=${encodeURIComponent(next)}` : url);
+      if (!result.ok || !current()) { return result; }
+      const data = result.data || {};
+      if (Array.isArray(data.items)) { items.push(...data.items); }
+      seen.add(next);
+      next = typeof data.next === 'string' && data.next && !seen.has(data.next) ? data.next : null;
+    } while (next);
+    return { ok: true, data: { items } };
+  }
+
   // ---------------------------------------------------------------- field errors (shared by every form)
 
   function normalizeMessages(value) {
@@ -938,7 +957,8 @@
     const token = ++listLoading;
     if (!message) { listStatus.textContent = 'Loading…'; }
     const risk = $('#risk-filter').value;
-    const result = await getJson(`${API}?status=${encodeURIComponent(status)}${risk ? `&risk=${encodeURIComponent(risk)}` : ''}`);
+    const result = await getAllPages(`${API}?status=${encodeURIComponent(status)}${risk ? `&risk=${encodeURIComponent(risk)}` : ''}&pageSize=100`,
+      () => token === listLoading);
     if (token !== listLoading) { return; }
     if (!result.ok) {
       listStatus.textContent = result.network

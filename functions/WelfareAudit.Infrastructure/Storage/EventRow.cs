@@ -78,7 +78,7 @@ public static class EventRow
     public static long? StoredSequence(TableEntity entity) =>
         entity.TryGetValue("Seq", out var v) ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
 
-    private static byte[] AsBytes(object? value) => value switch
+    internal static byte[] AsBytes(object? value) => value switch
     {
         byte[] b => b,
         BinaryData d => d.ToArray(),

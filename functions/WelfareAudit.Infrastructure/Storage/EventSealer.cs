@@ -56,30 +56,37 @@ public sealed class EventSealer(IKeyRing keys)
         var result = new SortedDictionary<string, DisclosedField>(StringComparer.Ordinal);
         foreach (var (name, envelope) in e.Ciphertexts)
         {
-            var keyId = FieldEnvelope.ReadKeyId(envelope);
-            var key = await keys.GetAsync(KeyPurpose.Data, keyId, cancellationToken);
-            var plaintext = FieldEnvelope.Open(key, envelope, FieldEnvelope.AssociatedData(e.Header.LedgerId, e.Header.Sequence, name, keyId));
-            if (plaintext.Length < FieldCommitment.SaltSize)
-            {
-                throw new CommitmentMismatchException($"Field '{name}' is too short to hold its salt.");
-            }
-            var salt = plaintext[..FieldCommitment.SaltSize];
-            string value;
-            try
-            {
-                value = StrictUtf8.GetString(plaintext, FieldCommitment.SaltSize, plaintext.Length - FieldCommitment.SaltSize);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new CommitmentMismatchException($"Field '{name}' is not valid UTF-8.");
-            }
-            if (!CryptographicOperations.FixedTimeEquals(FieldCommitment.Compute(name, salt, value), e.Commitments[name]))
+            var field = await OpenFieldAsync(envelope, e.Header.LedgerId, e.Header.Sequence, name, cancellationToken);
+            if (!CryptographicOperations.FixedTimeEquals(FieldCommitment.Compute(name, field.Salt, field.Value), e.Commitments[name]))
             {
                 throw new CommitmentMismatchException($"Field '{name}' does not match its commitment.");
             }
-            result[name] = new DisclosedField(value, salt);
+            result[name] = field;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Decrypts one field's envelope as field <paramref name="name"/> of the event at <paramref name="sequence"/> (its
+    /// associated data), without its commitment: <see cref="EnvelopeException"/> when it does not authenticate as that.
+    /// </summary>
+    public async Task<DisclosedField> OpenFieldAsync(byte[] envelope, string ledgerId, long sequence, string name, CancellationToken cancellationToken)
+    {
+        var keyId = FieldEnvelope.ReadKeyId(envelope);
+        var key = await keys.GetAsync(KeyPurpose.Data, keyId, cancellationToken);
+        var plaintext = FieldEnvelope.Open(key, envelope, FieldEnvelope.AssociatedData(ledgerId, sequence, name, keyId));
+        if (plaintext.Length < FieldCommitment.SaltSize)
+        {
+            throw new CommitmentMismatchException($"Field '{name}' is too short to hold its salt.");
+        }
+        try
+        {
+            return new DisclosedField(StrictUtf8.GetString(plaintext, FieldCommitment.SaltSize, plaintext.Length - FieldCommitment.SaltSize), plaintext[..FieldCommitment.SaltSize]);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CommitmentMismatchException($"Field '{name}' is not valid UTF-8.");
+        }
     }
 
     /// <summary>Whether <paramref name="envelope"/> authenticates as field <paramref name="field"/> of the given row.</summary>

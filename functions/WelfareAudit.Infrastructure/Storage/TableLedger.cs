@@ -26,6 +26,7 @@ public sealed partial class TableLedger : ILedger, IJobClaims
     private readonly ResiliencePipeline _readPipeline;
     private readonly TableLedgerAppender _appender;
     private readonly TableLeaseStore _leases;
+    private readonly TableSearchListing _listing;
 
     /// <summary>A ledger built without DI (tests, tools): its append pipeline is <see cref="LedgerAppendPipeline.Build"/>.</summary>
     public TableLedger(TableClient table, IKeyRing keys, TimeProvider time, LedgerOptions options, ILogger<TableLedger> logger)
@@ -44,6 +45,7 @@ public sealed partial class TableLedger : ILedger, IJobClaims
             .Build();
         _appender = new TableLedgerAppender(_rows, _sealer, keys, time, appendPipeline, logger);
         _leases = new TableLeaseStore(_rows, _readPipeline, time);
+        _listing = new TableSearchListing(_rows, _sealer, this);
     }
 
     public TableClient Table => _rows.Client;
@@ -97,6 +99,9 @@ public sealed partial class TableLedger : ILedger, IJobClaims
         }
     }
 
+    public IAsyncEnumerable<SearchListing> ListSearchPageAsync(string ledgerId, Guid? after, SearchState? state, int pageHint, CancellationToken cancellationToken) =>
+        _listing.ListAsync(ledgerId, after, state, pageHint, cancellationToken);
+
     private static SearchProjection ReadProjection(TableEntity row)
     {
         try
@@ -116,15 +121,19 @@ public sealed partial class TableLedger : ILedger, IJobClaims
     /// the number of ledgers, not with the number of rows. Partition keys that cannot be ledger ids (never
     /// written by the app) are skipped and counted in a log event.
     /// </summary>
-    public async IAsyncEnumerable<string> ListLedgersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> ListLedgersAsync(CancellationToken cancellationToken) => ListLedgersFromAsync("", cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<string> ListLedgersFromAsync(string from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _rows.EnsureTableAsync(cancellationToken);
-        var after = "";
+        string? after = null;
         var skipped = 0;
         while (true)
         {
             string? next = null;
-            await foreach (var row in _rows.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey gt {after}"), ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
+            var filter = after is null ? TableClient.CreateQueryFilter($"PartitionKey ge {from}") : TableClient.CreateQueryFilter($"PartitionKey gt {after}");
+            await foreach (var row in _rows.QueryAsync(filter, ["PartitionKey", "RowKey"], cancellationToken, pageSize: 1))
             {
                 next = row.PartitionKey;
                 break;

@@ -141,7 +141,7 @@ internal sealed partial class TableLedgerAppender
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
         if (searchId is not null)
         {
-            var updated = ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt));
+            var updated = ListingColumns.Carry(ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt)), sealedEvent, projectionRow);
             actions.Add(projectionRow is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, updated)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));

@@ -123,7 +123,8 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"unexpected {(int)s}"));
         Assert.Equal(0, missingRetryAfter);
         Assert.Equal(clientRefs.Length, acknowledged.Count);
-        var items = JsonDocument.Parse(await phone.GetStringAsync("api/searches")).RootElement.GetProperty("items").EnumerateArray()
+        // 80 searches: one page of 100 (the list is paged, 50 a page unless asked).
+        var items = JsonDocument.Parse(await phone.GetStringAsync("api/searches?pageSize=100")).RootElement.GetProperty("items").EnumerateArray()
             .Select(i => (Id: i.GetProperty("id").GetString()!, ClientRef: i.GetProperty("clientRef").GetString()!)).ToList();
         Assert.Equal(clientRefs.Order(StringComparer.Ordinal), items.Select(i => i.ClientRef).Order(StringComparer.Ordinal));
         Assert.All(acknowledged, a => Assert.Contains((a.Value, a.Key), items));

@@ -68,6 +68,16 @@ public sealed class TamperedStorageTests : IAsyncLifetime
     {
         var table = Raw();
         var row = (await table.GetEntityAsync<TableEntity>(ledgerId, "0000000000000000001")).Value;
+        await ChangeKeyIdAsync(table, row, property);
+        // The search row holds a copy of this envelope for the list (docs/ledger-format.md §2.5): alter the copy too.
+        await foreach (var search in table.QueryAsync<TableEntity>(e => e.PartitionKey == ledgerId && e.RowKey.CompareTo("search-") > 0 && e.RowKey.CompareTo("search-~") < 0))
+        {
+            await ChangeKeyIdAsync(table, search, property);
+        }
+    }
+
+    private static async Task ChangeKeyIdAsync(TableClient table, TableEntity row, string property)
+    {
         var envelope = (byte[])row[property];
         envelope[2] = envelope[2] == (byte)'a' ? (byte)'b' : (byte)'a'; // one byte of the key id
         row[property] = envelope;

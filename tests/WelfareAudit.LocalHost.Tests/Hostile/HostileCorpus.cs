@@ -155,6 +155,7 @@ public static partial class HostileCorpus
         DuplicateKeys(cases, now);
         Origins(cases, now);
         Reviews(cases);
+        SearchListPaging(cases);
         Accounting(cases);
         CosignatureCorpus.Add(cases);
 

@@ -129,11 +129,33 @@ public sealed class InMemoryLedger(TimeProvider time) : ILedger, IAuditLedgerRea
         }
     }
 
-    public IAsyncEnumerable<string> ListLedgersAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The searches after <paramref name="after"/> in the listing's order, as of the call (a snapshot, like one query), each
+    /// with the client code and risk level of its <c>SearchLogged</c> event. This store cannot hold an unreadable row.
+    /// </summary>
+    public IAsyncEnumerable<SearchListing> ListSearchPageAsync(string ledgerId, Guid? after, SearchState? state, int pageHint, CancellationToken cancellationToken)
+    {
+        CheckLedgerId(ledgerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageHint, 1);
+        lock (_lock)
+        {
+            var rows = !_ledgers.TryGetValue(ledgerId, out var l) ? [] : l.Searches.Values
+                .Where(p => SearchListing.IsAfter(p.SearchId, after) && (state is null || p.State == state))
+                .OrderBy(p => SearchListing.OrderKey(p.SearchId), StringComparer.Ordinal)
+                .Select(p => new SearchListing(p.SearchId, Listed(l, p), null))
+                .ToList();
+            return StreamAsync(rows, cancellationToken);
+        }
+    }
+
+    public IAsyncEnumerable<string> ListLedgersAsync(CancellationToken cancellationToken) => ListLedgersFromAsync("", cancellationToken);
+
+    public IAsyncEnumerable<string> ListLedgersFromAsync(string from, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return StreamAsync(_ledgers.Where(p => p.Value.Events.Count > 0).Select(p => p.Key).Order(StringComparer.Ordinal).ToList(), cancellationToken);
+            return StreamAsync(_ledgers.Where(p => p.Value.Events.Count > 0 && string.CompareOrdinal(p.Key, from) >= 0)
+                .Select(p => p.Key).Order(StringComparer.Ordinal).ToList(), cancellationToken);
         }
     }
 
@@ -221,6 +243,13 @@ public sealed class InMemoryLedger(TimeProvider time) : ILedger, IAuditLedgerRea
             _ledgers[ledgerId] = ledger;
         }
         return ledger;
+    }
+
+    private static ListedSearch Listed(LedgerState ledger, SearchProjection p)
+    {
+        var openings = ledger.Events[checked((int)p.LoggedSequence - 1)].Openings;
+        return new ListedSearch(p, openings["clientRef"].Value,
+            EnumText.TryParse<RiskLevel>(openings["riskLevel"].Value, out var risk) ? risk : throw new FormatException("Unknown RiskLevel in ledger."));
     }
 
     private List<InMemoryEvent> Range(string ledgerId, long fromSequence, long? toSequence)

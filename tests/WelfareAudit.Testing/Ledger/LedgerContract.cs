@@ -403,6 +403,38 @@ public abstract class LedgerContract
     }
 
     [Fact]
+    public async Task ListSearchPageAsync_EverySearchOnceInKeyOrder_WithTheLoggedClientCodeAndRisk_FromAPosition()
+    {
+        var ledger = await CreateLedgerAsync();
+        var logged = Enumerable.Range(1, 7).Select(i => NewSearch($"CL-P{i}")).ToList();
+        foreach (var s in logged)
+        {
+            await Append(ledger, s);
+        }
+        await Append(ledger, NewSearch("CL-OTHER"), LedgerB);
+        var order = logged.Select(s => s.Id).OrderBy(SearchListing.OrderKey, StringComparer.Ordinal).ToList();
+        // Later events rewrite the search row: it must keep what the list shows as logged.
+        await Append(ledger, new NextSessionSet(order[2], Time.GetUtcNow().AddDays(3)));
+        await Append(ledger, new EntryAmended(order[2], "clientRef", "CL-CORRECTED", "typo", false));
+        await Append(ledger, new DiscussedWithClient(order[4], Time.GetUtcNow(), null, null));
+
+        var all = await ledger.ListSearchPageAsync(LedgerA, null, null, 3, CancellationToken.None).ToListAsync();
+        var rest = await ledger.ListSearchPageAsync(LedgerA, order[2], null, 2, CancellationToken.None).ToListAsync();
+        var discussed = await ledger.ListSearchPageAsync(LedgerA, null, SearchState.Discussed, 100, CancellationToken.None).ToListAsync();
+        var none = await ledger.ListSearchPageAsync("nobody", null, null, 100, CancellationToken.None).ToListAsync();
+
+        Assert.Equal(order, all.Select(r => r.Position!.Value));
+        Assert.All(all, r => Assert.Null(r.Unreadable));
+        Assert.Equal(order, all.Select(r => r.Search!.Projection.SearchId));
+        Assert.Equal(order.Select(id => logged.Single(s => s.Id == id).Entry.ClientRef), all.Select(r => r.Search!.ClientRef));
+        Assert.All(all, r => Assert.Equal(RiskLevel.High, r.Search!.Risk));
+        Assert.Equal(1, all[2].Search!.Projection.Amendments);
+        Assert.Equal(order.Skip(3), rest.Select(r => r.Position!.Value));
+        Assert.Equal([order[4]], discussed.Select(r => r.Search!.Projection.SearchId));
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public async Task SearchQueries_FindSearchesByLedgerAndAcrossLedgers()
     {
         var ledger = await CreateLedgerAsync();
