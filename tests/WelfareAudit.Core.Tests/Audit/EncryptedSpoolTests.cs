@@ -100,10 +100,13 @@ public sealed class EncryptedSpoolTests : IDisposable
             spool.Begin();
             spool.Write(Encoding.UTF8.GetBytes(new string('x', 100)));
             segment = spool.End();
-            using (var file = new FileStream(Path.Combine(_folder.FullName, "spool"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            using (var file = new FileStream(Path.Combine(_folder.FullName, "spool"), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
             {
+                // Flip every bit of one ciphertext byte: writing a fixed value left it unchanged once in 256 runs.
                 file.Position = 20;
-                file.WriteByte(0xFF);
+                var original = file.ReadByte();
+                file.Position = 20;
+                file.WriteByte((byte)~original);
             }
 
             await Assert.ThrowsAnyAsync<CryptographicException>(() => ReadAsync(spool, segment));
