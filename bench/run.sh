@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 7, as one command:
 #   bench/run.sh quick   a few minutes: latency 1,000 samples; throughput 3 s x 3 rounds per level;
-#                        export of 1,000 and 10,000 events; Key Vault 1,000 POST+GET; micro-benchmarks ShortRun
+#                        export of 1,000 and 10,000 events; Key Vault 1,000 POST+GET; micro-benchmarks ShortRun;
+#                        jobs over every ledger at 20 and 200 therapists x 100 searches
 #   bench/run.sh full    latency 5,000 samples; throughput 10 s x 5 rounds; export of 10,000 and 100,000
-#                        events; Key Vault 1,000 POST+GET; micro-benchmarks with BenchmarkDotNet's default job
+#                        events; Key Vault 1,000 POST+GET; micro-benchmarks with BenchmarkDotNet's default job;
+#                        jobs over every ledger at 100 and 1,000 therapists x 100 searches
 # Builds Release, runs every scenario (each starts its own Azurite, and the local host where needed), writes
 # JSON to bench/results/ (git-ignored; logs beside them) and regenerates docs/performance.md.
 set -euo pipefail
@@ -11,8 +13,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 mode=${1:-quick}
 case "$mode" in
-  quick) samples=1000; seconds=3; rounds=3; exports="1000 10000"; pairs=1000 ;;
-  full) samples=5000; seconds=10; rounds=5; exports="10000 100000"; pairs=1000 ;;
+  quick) samples=1000; seconds=3; rounds=3; exports="1000 10000"; pairs=1000; scale=(100 20 200) ;;
+  full) samples=5000; seconds=10; rounds=5; exports="10000 100000"; pairs=1000; scale=(100 100 1000) ;;
   *) echo "usage: bench/run.sh quick|full" >&2; exit 2 ;;
 esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -59,6 +61,7 @@ for n in $exports; do
   step "export-$n" dotnet "$(bin bench/WelfareAudit.Bench.Export)" "$n"
 done
 step keyvault dotnet "$bench" keyvault "$pairs"
+step scale dotnet "$bench" scale "${scale[@]}" # searches per therapist, then the numbers of therapists
 step micro dotnet "$(bin bench/WelfareAudit.Bench.Micro)" "$mode"
 load "after all"
 echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$info"
