@@ -23,8 +23,8 @@ namespace WelfareAudit.Bench;
 /// Issue 14, "scale beyond one machine": the jobs that run over every ledger (the reminder sweep, the supervisors'
 /// digest, the daily checkpoint and an all-ledger export), each at two numbers of therapists with the same number of
 /// searches each, on a fresh Azurite per size. Every therapist's searches are logged through the real
-/// <see cref="TableLedger"/> (concurrent appends, one writer per ledger); one search in ten has a session that has
-/// passed when the jobs run, so it has an overdue reminder due; the rest have a session weeks ahead. The clock is a
+/// <see cref="TableLedger"/> (concurrent appends, one writer per ledger); one search in ten is still awaiting discussion,
+/// its session passed when the jobs run (an overdue reminder due), the other nine are history (discussed). The clock is a
 /// <see cref="FakeTimeProvider"/>: logged at 07:00 on day 0, jobs at 09:00 on day 2 (after the daily time).
 /// Storage requests (and the entities storage sends back) are counted by pipeline policies on the product's table
 /// client. Baselines, measured before and after the jobs on the same rows: one bare query per ledger of its search
@@ -94,6 +94,7 @@ internal static class ScaleBench
             await SeedAsync(ledger, keys, ids, searches, time.GetUtcNow());
             seed.Stop();
             var seeded = therapists * searches;
+            var appends = seeded + (therapists * (searches - (searches + OpenEvery - 1) / OpenEvery));
             Console.Error.WriteLine($"{therapists} x {searches}: seeded {seeded} searches in {seed.Elapsed.TotalSeconds:F1} s");
 
             time.SetUtcNow(Start.AddDays(2).AddHours(2));
@@ -165,7 +166,7 @@ internal static class ScaleBench
                 therapists,
                 searchesPerTherapist = searches,
                 searches = seeded,
-                seed = new { seconds = seed.Elapsed.TotalSeconds, appendsPerSecond = seeded / seed.Elapsed.TotalSeconds, writers = Writers },
+                seed = new { seconds = seed.Elapsed.TotalSeconds, appends, appendsPerSecond = appends / seed.Elapsed.TotalSeconds, writers = Writers },
                 bareSearchRows = Bare(bareSearchBefore, bareSearchAfter),
                 bareEventRows = Bare(bareEventsBefore, bareEventsAfter),
                 jobs,
@@ -197,9 +198,16 @@ internal static class ScaleBench
         {
             for (var s = 0; s < searches; s++)
             {
-                // One search in ten has its session tomorrow (passed when the jobs run); the rest in eight weeks.
-                var entry = Entry(now) with { NextSessionAt = s % OpenEvery == 0 ? now.AddDays(1) : now.AddDays(56) };
-                await ledger.AppendNewSearchAsync(id, id, new SearchLogged(Guid.NewGuid(), entry, BlindIndex.Compute(indexKey, entry.ClientRef)), null, ct);
+                // One search in ten is still open, its session tomorrow (passed when the jobs run); the rest are
+                // history: discussed with the client.
+                var open = s % OpenEvery == 0;
+                var entry = Entry(now) with { NextSessionAt = now.AddDays(1) };
+                var logged = new SearchLogged(Guid.NewGuid(), entry, BlindIndex.Compute(indexKey, entry.ClientRef));
+                await ledger.AppendNewSearchAsync(id, id, logged, null, ct);
+                if (!open)
+                {
+                    await ledger.AppendAsync(id, id, logged.Id, _ => new DiscussedWithClient(logged.Id, now, null, null), ct);
+                }
             }
         });
     }
