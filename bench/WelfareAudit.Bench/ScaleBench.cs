@@ -89,6 +89,7 @@ internal static class ScaleBench
             var checkpoints = provider.GetRequiredService<DailyCheckpointJob>();
             var exports = provider.GetRequiredService<AuditExportService>();
 
+            var loadAtStart = LoadAverage();
             var ids = Enumerable.Range(1, therapists).Select(t => "therapist-" + t.ToString("D5", CultureInfo.InvariantCulture)).ToList();
             var seed = Stopwatch.StartNew();
             await SeedAsync(ledger, keys, ids, searches, time.GetUtcNow());
@@ -166,6 +167,7 @@ internal static class ScaleBench
                 therapists,
                 searchesPerTherapist = searches,
                 searches = seeded,
+                loadAverage = new { start = loadAtStart, end = LoadAverage() },
                 seed = new { seconds = seed.Elapsed.TotalSeconds, appends, appendsPerSecond = appends / seed.Elapsed.TotalSeconds, writers = Writers },
                 bareSearchRows = Bare(bareSearchBefore, bareSearchAfter),
                 bareEventRows = Bare(bareEventsBefore, bareEventsAfter),

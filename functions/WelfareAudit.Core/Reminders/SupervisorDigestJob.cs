@@ -53,7 +53,7 @@ public sealed partial class SupervisorDigestJob(ILedger ledger, IJobClaims claim
                 already++;
             }
         }
-        if (claimed.Count == 0)
+        if (claimed.Count == 0 && already > 0)
         {
             Log.AlreadySent(logger, already);
             return new DigestResult(true, 0, 0, 0, already, 0);
