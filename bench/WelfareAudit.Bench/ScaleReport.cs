@@ -65,8 +65,11 @@ internal static class ScaleReport
         }
         md.AppendLine();
         string Load(JsonNode s, string when) => s["loadAverage"]?[when] is JsonArray a ? a[0]!.GetValue<double>().ToString("F1", Inv) : "?";
-        md.AppendLine(Inv, $"Load average (1 min) at the start and end of each size: {string.Join("; ", sizes.Select(s => $"{N(s):N0} therapists {Load(s, "start")} → {Load(s, "end")}"))} (2 cores; the times move with it, the counts do not).");
-        md.AppendLine();
+        if (sizes.All(s => s["loadAverage"] is not null))
+        {
+            md.AppendLine(Inv, $"Load average (1 min) at the start and end of each size: {string.Join("; ", sizes.Select(s => $"{N(s):N0} therapists {Load(s, "start")} → {Load(s, "end")}"))} ({Environment.ProcessorCount} cores; the times move with it, the counts do not).");
+            md.AppendLine();
+        }
         var outcomes = string.Join("; ", Jobs.Select(j => $"{j.Job}: {JobOf(large, j.Job)["outcome"]}"));
         md.AppendLine(Inv, $"What each job did at {N(large):N0} therapists: {outcomes}.");
         md.AppendLine();
