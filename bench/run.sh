@@ -2,10 +2,12 @@
 # The benchmarks of issue 7, as one command:
 #   bench/run.sh quick   a few minutes: latency 1,000 samples; throughput 3 s x 3 rounds per level;
 #                        export of 1,000 and 10,000 events; Key Vault 1,000 POST+GET; list of 1,000 searches 9 rounds;
-#                        micro-benchmarks ShortRun
+#                        micro-benchmarks ShortRun; jobs over every ledger at 10 and 100 therapists x 100 searches
 #   bench/run.sh full    latency 5,000 samples; throughput 10 s x 5 rounds; export of 10,000 and 100,000
 #                        events; Key Vault 1,000 POST+GET; list of 1,000 searches 21 rounds; micro-benchmarks with
-#                        BenchmarkDotNet's default job
+#                        BenchmarkDotNet's default job; jobs over every ledger at 50 and 500 therapists x 100 searches
+#                        (not 1,000: Azurite scans the whole table for every query, so a job over N ledgers costs
+#                        O(N x rows) on the emulator)
 # Builds Release, runs every scenario (each starts its own Azurite, and the local host where needed), writes
 # JSON to bench/results/ (git-ignored; logs beside them) and regenerates docs/performance.md.
 set -euo pipefail
@@ -13,8 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 mode=${1:-quick}
 case "$mode" in
-  quick) samples=1000; seconds=3; rounds=3; exports="1000 10000"; pairs=1000; listing_rounds=9 ;;
-  full) samples=5000; seconds=10; rounds=5; exports="10000 100000"; pairs=1000; listing_rounds=21 ;;
+  quick) samples=1000; seconds=3; rounds=3; exports="1000 10000"; pairs=1000; listing_rounds=9; scale=(100 10 100) ;;
+  full) samples=5000; seconds=10; rounds=5; exports="10000 100000"; pairs=1000; listing_rounds=21; scale=(100 50 500) ;;
   *) echo "usage: bench/run.sh quick|full" >&2; exit 2 ;;
 esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -62,6 +64,7 @@ for n in $exports; do
 done
 step keyvault dotnet "$bench" keyvault "$pairs"
 step listing dotnet "$bench" listing 1000 "$listing_rounds"
+step scale dotnet "$bench" scale "${scale[@]}" # searches per therapist, then the numbers of therapists
 step micro dotnet "$(bin bench/WelfareAudit.Bench.Micro)" "$mode"
 load "after all"
 echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$info"

@@ -204,6 +204,8 @@ internal static class Report
             md.AppendLine();
         }
 
+        ScaleReport.Append(md, dir);
+
         md.AppendLine("## Goals (issue 7)");
         md.AppendLine();
         md.AppendLine("| goal | measured | met |");

@@ -45,6 +45,14 @@ public interface ILedger
     IAsyncEnumerable<SearchListing> ListSearchPageAsync(string ledgerId, Guid? after, SearchState? state, int pageHint, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The searches of a ledger that are in <paramref name="state"/>, as <see cref="ListSearchesAsync(string, CancellationToken)"/>
+    /// filtered; a store that can filter on its side does, so that a job reading every ledger (the reminder sweep)
+    /// receives the open searches, not every search ever logged.
+    /// </summary>
+    IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, SearchState state, CancellationToken cancellationToken) =>
+        ListSearchesAsync(ledgerId, cancellationToken).Where(p => p.State == state);
+
+    /// <summary>
     /// The ids of every ledger that has at least one row of any kind (event, head, search, idempotency,
     /// lease), so that a ledger whose head row was deleted is still found (and then fails verification).
     /// </summary>

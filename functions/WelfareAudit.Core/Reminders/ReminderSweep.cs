@@ -101,14 +101,8 @@ public sealed partial class ReminderSweep(ILedger ledger, IEnumerable<IReminderC
 
     private async Task<IReadOnlyList<DueReminder>> DueInAsync(string ledgerId, IReadOnlyCollection<string> channelNames, CancellationToken ct)
     {
-        var searches = new List<SearchProjection>();
-        await foreach (var s in ledger.ListSearchesAsync(ledgerId, ct))
-        {
-            if (s.State == SearchState.AwaitingDiscussion)
-            {
-                searches.Add(s);
-            }
-        }
+        // Only the open searches: a ledger's closed ones (most of its history) never have a reminder due.
+        var searches = await ledger.ListSearchesAsync(ledgerId, SearchState.AwaitingDiscussion, ct).ToListAsync(ct);
         return ReminderPlanner.Due(searches, time.GetUtcNow(), options.Policy, channelNames);
     }
 

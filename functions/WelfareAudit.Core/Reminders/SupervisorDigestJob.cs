@@ -10,10 +10,12 @@ namespace WelfareAudit.Core.Reminders;
 /// The supervisors' daily digest: how many searches wait for a review and how many are overdue, counts only, through
 /// every configured channel, once per local day (<see cref="ReminderPolicy.DailyAt"/> in <see cref="ReminderPolicy.TimeZone"/>).
 /// The timer may run it often (and twice at once): each channel's send is guarded by a dated claim
-/// (<c>supervisorDigest{yyyyMMdd}{channel}</c>) taken before sending and held for <see cref="MarkerLifetime"/>, so
-/// a second run, on this instance or another, finds it and sends nothing. A failed delivery gives the claim back and
-/// the run fails, so the next run retries. A run that dies between claiming and sending loses that day's digest on
-/// that channel: the digest is sent at most once a day, never twice. Nothing is sent while nothing is waiting.
+/// (<c>supervisorDigest{yyyyMMdd}{channel}</c>) taken before counting and sending and held for <see cref="MarkerLifetime"/>,
+/// so a second run, on this instance or another, finds it and sends nothing; a run that finds every channel claimed
+/// stops there, without reading the ledgers. A failed delivery (or a failed count) gives the claim back and the run
+/// fails, so the next run retries. A run that dies between claiming and sending loses that day's digest on that
+/// channel: the digest is sent at most once a day, never twice. Nothing is sent (and nothing stays claimed) while
+/// nothing is waiting.
 /// </summary>
 public sealed partial class SupervisorDigestJob(ILedger ledger, IJobClaims claims, AuditSearchRows rows, IEnumerable<IReminderChannel> channels,
     ReminderOptions options, TimeProvider time, ILogger<SupervisorDigestJob> logger)
@@ -34,31 +36,57 @@ public sealed partial class SupervisorDigestJob(ILedger ledger, IJobClaims claim
         {
             return new DigestResult(false, 0, 0, 0, 0, 0);
         }
-        int awaiting = 0, overdue = 0;
-        await foreach (var ledgerId in ledger.ListLedgersAsync(cancellationToken))
-        {
-            await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
-            {
-                awaiting += p.Reviewed ? 0 : 1;
-                overdue += rows.IsOverdue(p, now) ? 1 : 0;
-            }
-        }
-        if (awaiting == 0 && overdue == 0)
-        {
-            return new DigestResult(true, 0, 0, 0, 0, 0);
-        }
-
-        var digest = ReminderDigest.ForBacklog(new ReviewBacklog(today, awaiting, overdue), options.PhoneLink);
-        int sent = 0, already = 0, failed = 0;
+        // The claims first: a later run the same day (the timer runs hourly) finds every channel claimed and stops
+        // before reading a single search row, instead of counting every ledger to send nothing.
+        var claimed = new List<(IReminderChannel Channel, string Name, string Holder)>();
+        var already = 0;
         foreach (var channel in channels)
         {
             var name = ClaimName(today, channel.Name);
             var holder = Guid.NewGuid().ToString("N");
-            if (!await claims.TryClaimAsync(name, holder, MarkerLifetime, cancellationToken))
+            if (await claims.TryClaimAsync(name, holder, MarkerLifetime, cancellationToken))
+            {
+                claimed.Add((channel, name, holder));
+            }
+            else
             {
                 already++;
-                continue;
             }
+        }
+        if (claimed.Count == 0 && already > 0)
+        {
+            Log.AlreadySent(logger, already);
+            return new DigestResult(true, 0, 0, 0, already, 0);
+        }
+
+        int awaiting = 0, overdue = 0;
+        try
+        {
+            await foreach (var ledgerId in ledger.ListLedgersAsync(cancellationToken))
+            {
+                await foreach (var p in ledger.ListSearchesAsync(ledgerId, cancellationToken))
+                {
+                    awaiting += p.Reviewed ? 0 : 1;
+                    overdue += rows.IsOverdue(p, now) ? 1 : 0;
+                }
+            }
+        }
+        catch
+        {
+            await ReleaseAsync(claimed);
+            throw;
+        }
+        if (awaiting == 0 && overdue == 0)
+        {
+            // Nothing is sent while nothing is waiting, and nothing stays claimed: a later run today sends if work comes in.
+            await ReleaseAsync(claimed);
+            return new DigestResult(true, 0, 0, 0, 0, 0);
+        }
+
+        var digest = ReminderDigest.ForBacklog(new ReviewBacklog(today, awaiting, overdue), options.PhoneLink);
+        int sent = 0, failed = 0;
+        foreach (var (channel, name, holder) in claimed)
+        {
             try
             {
                 await channel.SendAsync(digest, cancellationToken);
@@ -75,6 +103,14 @@ public sealed partial class SupervisorDigestJob(ILedger ledger, IJobClaims claim
         return failed > 0 ? throw new ReminderDeliveryException(failed) : new DigestResult(true, awaiting, overdue, sent, already, failed);
     }
 
+    private async Task ReleaseAsync(List<(IReminderChannel Channel, string Name, string Holder)> claimed)
+    {
+        foreach (var (_, name, holder) in claimed)
+        {
+            await claims.ReleaseAsync(name, holder, CancellationToken.None);
+        }
+    }
+
     /// <summary>The dated claim of one channel's digest (claim names are ASCII letters and digits).</summary>
     public static string ClaimName(DateOnly day, string channel) =>
         ClaimPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + new string([.. channel.Where(char.IsAsciiLetterOrDigit).Take(24)]);
@@ -83,6 +119,9 @@ public sealed partial class SupervisorDigestJob(ILedger ledger, IJobClaims claim
     {
         [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The supervisors' digest over {Channel} failed: {ExceptionType}; the next run retries")]
         public static partial void DeliveryFailed(ILogger logger, string channel, string exceptionType);
+
+        [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Supervisors' digest: already sent today on all {Channels} channel(s); nothing counted")]
+        public static partial void AlreadySent(ILogger logger, int channels);
 
         [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Supervisors' digest: {AwaitingReview} awaiting review, {Overdue} overdue; {Sent} sent, {Already} already sent today, {Failed} failed")]
         public static partial void Digested(ILogger logger, int awaitingReview, int overdue, int sent, int already, int failed);

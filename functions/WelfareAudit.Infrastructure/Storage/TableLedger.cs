@@ -88,11 +88,21 @@ public sealed partial class TableLedger : ILedger, IJobClaims
         return null;
     }
 
-    public async IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, CancellationToken cancellationToken) =>
+        QuerySearchesAsync(ledgerId, null, cancellationToken);
+
+    /// <summary>Filtered by the table service (the row's <c>State</c>), so only the searches in that state travel.</summary>
+    public IAsyncEnumerable<SearchProjection> ListSearchesAsync(string ledgerId, SearchState state, CancellationToken cancellationToken) =>
+        QuerySearchesAsync(ledgerId, state, cancellationToken);
+
+    private async IAsyncEnumerable<SearchProjection> QuerySearchesAsync(string ledgerId, SearchState? state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         RowKeys.CheckLedgerId(ledgerId);
         await _rows.EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {RowKeys.SearchPrefix + "~"}");
+        const string to = RowKeys.SearchPrefix + "~";
+        var filter = state is { } wanted
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {to} and State eq {wanted.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {to}");
         await foreach (var row in _rows.QueryAsync(filter, null, cancellationToken))
         {
             yield return ReadProjection(row);

@@ -55,6 +55,22 @@ public class SupervisorDigestJobTests
     }
 
     [Fact]
+    public async Task SendAsync_LaterRunTheSameDay_StopsAtTheClaimsWithoutCounting()
+    {
+        await _world.LogAsync();
+        NextDayAt(9);
+        var first = await Job().SendAsync(None);
+        await _world.LogAsync();
+
+        var later = await Job().SendAsync(None);
+
+        Assert.Equal((true, 1, 2), (first.Due, first.AwaitingReview, first.Sent));
+        Assert.Equal((true, 0, 0, 0, 2, 0), (later.Due, later.AwaitingReview, later.Overdue, later.Sent, later.AlreadySent, later.Failed));
+        Assert.Single(_email.Digests);
+        Assert.Equal(2, _claims.Names.Count);
+    }
+
+    [Fact]
     public async Task SendAsync_BeforeTheDailyTime_SendsNothing_ThenTheNextDayAgain()
     {
         await _world.LogAsync();

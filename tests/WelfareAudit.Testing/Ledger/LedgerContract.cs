@@ -120,6 +120,38 @@ public abstract class LedgerContract
     }
 
     [Fact]
+    public async Task ListSearchesAsync_InState_ReturnsExactlyTheSearchesInThatState()
+    {
+        var ledger = await CreateLedgerAsync();
+        var open = NewSearch("CL-OPEN");
+        var discussed = NewSearch("CL-DISCUSSED");
+        var closed = NewSearch("CL-CLOSED");
+        var otherLedger = NewSearch("CL-B");
+        foreach (var logged in new[] { open, discussed, closed })
+        {
+            await Append(ledger, logged);
+        }
+        await Append(ledger, otherLedger, LedgerB);
+        await Append(ledger, new DiscussedWithClient(discussed.Id, Time.GetUtcNow(), null, null));
+        await Append(ledger, new EntryAmended(closed.Id, "status", "closed", "logged in error", true));
+
+        var all = await ledger.ListSearchesAsync(LedgerA, CancellationToken.None).ToListAsync();
+        var byState = new Dictionary<SearchState, List<Guid>>();
+        foreach (var state in Enum.GetValues<SearchState>())
+        {
+            byState[state] = [.. (await ledger.ListSearchesAsync(LedgerA, state, CancellationToken.None).ToListAsync()).Select(p => p.SearchId).Order()];
+        }
+
+        Assert.Equal([open.Id], byState[SearchState.AwaitingDiscussion]);
+        Assert.Equal([discussed.Id], byState[SearchState.Discussed]);
+        Assert.Equal([closed.Id], byState[SearchState.Closed]);
+        foreach (var state in Enum.GetValues<SearchState>())
+        {
+            Assert.Equal([.. all.Where(p => p.State == state).Select(p => p.SearchId).Order()], byState[state]);
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_Decision_SeesTheCurrentProjection()
     {
         var ledger = await CreateLedgerAsync();
