@@ -11,7 +11,7 @@ using static WelfareAudit.Infrastructure.Storage.StorageFaultMapper;
 namespace WelfareAudit.Infrastructure.Storage;
 
 /// <summary>
-/// Appends to a ledger: one entity-group transaction per event (event + head + projection, and the
+/// Appends to a ledger: each event in an entity-group transaction with the head and its projection (and the
 /// idempotency row), guarded by the head's ETag, so two writers can never both extend the same head and
 /// the chain cannot fork. The loser of the race re-reads and retries; a failure that is no race (rows
 /// changed outside the application) stops as a <see cref="LedgerIntegrityException"/>. Writers of one
@@ -142,7 +142,7 @@ internal sealed partial class TableLedgerAppender
         var staged = await StageAsync(ledgerId, actor, searchId, evt, projection, projectionRow, idempotency, (head?.Sequence ?? 0) + 1, head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis), ct);
         var sequence = staged.Header.Sequence;
         var sealedEvent = staged.Sealed;
-        var newHead = new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = sealedEvent.Hash };
+        var newHead = NewHead(ledgerId, sequence, sealedEvent.Hash);
         var actions = new List<TableTransactionAction>(4)
         {
             staged.EventAction,
