@@ -31,7 +31,11 @@ internal static class LatencyBench
         {
             var time = TimeProvider.System;
             var keys = new LocalKeyFileKeyRing(Path.Combine(keyDir.FullName, "keys.json"), time);
-            var service = new TableServiceClient(azurite.ConnectionString);
+            // The time of each storage request itself (see RequestTimer), to split an append into its request and the rest.
+            var timer = new RequestTimer();
+            var serviceOptions = new TableClientOptions();
+            serviceOptions.AddPolicy(timer, HttpPipelinePosition.PerCall);
+            var service = new TableServiceClient(azurite.ConnectionString, serviceOptions);
             var floorTable = service.GetTableClient("benchfloor");
             var batchTable = service.GetTableClient("benchbatch");
             var ledgerTable = service.GetTableClient("benchledger");
@@ -47,6 +51,14 @@ internal static class LatencyBench
             await ledger.AppendAsync(ledgerId, "bench", Guid.Empty, _ => new SearchLogged(Guid.Empty, entry, index), default);
             var sample = await ledger.ReadSealedAsync(ledgerId, 1, 1, default).FirstAsync();
             var rowBytes = TableLimits.Check(sample);
+
+            // The exact rows an idempotent append writes (event, head, search row, idempotency row), to be
+            // written bare as a baseline: what the POST must store, without any of our code.
+            var ownClaim = new IdempotencyClaim(Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray())), new string('0', 64));
+            var own = await ledger.AppendNewSearchAsync(ledgerId, "bench", new SearchLogged(Guid.NewGuid(), entry, index), ownClaim, default);
+            TableEntity Row(string rowKey) => ledgerTable.GetEntity<TableEntity>(ledgerId, rowKey).Value;
+            var ownRows = (Event: Row(RowKeys.Event(own.Sequence)), Head: Row(RowKeys.Head), Search: Row(RowKeys.Search(own.SearchId!.Value)), Idempotency: Row(RowKeys.Idempotency(ownClaim.KeyHash)));
+            var ownHead = (await batchTable.UpsertEntityAsync(Copy(ownRows.Head, "pown", RowKeys.Head))).Headers.ETag!.Value;
 
             // The local host on the same Azurite, for POST /api/searches over real HTTP, with a policy on its
             // table client that counts the storage requests each POST makes.
@@ -74,9 +86,9 @@ internal static class LatencyBench
             var body = PostBody(entry, time.GetUtcNow());
 
             // Every series once per round, in the same order, so drift and load hit them alike:
-            //   bare insert, bare 3- and 4-entity transactions, ledger append in process (with and without an
+            //   bare insert, bare 3- and 4-entity transactions, the POST's own 4 rows bare, ledger append in process (with and without an
             //   idempotency row), GET /api/health (the HTTP floor), POST /api/searches.
-            List<double> floor = [], batch3 = [], batch4 = [], append = [], appendIdem = [], seal = [], health = [], post = [];
+            List<double> floor = [], batch3 = [], batch4 = [], batchOwn = [], batchOwnRequest = [], appendIdemRequest = [], append = [], appendIdem = [], seal = [], health = [], post = [];
             var sealer = new EventSealer(keys);
             var genesis = ChainHash.ToHex(ChainHash.Genesis);
             var storageRequests = 0;
@@ -104,6 +116,27 @@ internal static class LatencyBench
                 sw.Restart();
                 await ledger.AppendNewSearchAsync(ledgerId, "bench", new SearchLogged(Guid.NewGuid(), entry, index), claim, default);
                 Record(appendIdem, sw, warm);
+                if (!warm)
+                {
+                    appendIdemRequest.Add(timer.LastMs);
+                }
+
+                var ownKey = i.ToString("D19", CultureInfo.InvariantCulture);
+                List<TableTransactionAction> ownActions =
+                [
+                    new(TableTransactionActionType.Add, Copy(ownRows.Event, "pown", "e" + ownKey)),
+                    new(TableTransactionActionType.UpdateReplace, Copy(ownRows.Head, "pown", RowKeys.Head), ownHead),
+                    new(TableTransactionActionType.Add, Copy(ownRows.Search, "pown", "search-" + ownKey)),
+                    new(TableTransactionActionType.Add, Copy(ownRows.Idempotency, "pown", "idem-" + ownKey)),
+                ];
+                sw.Restart();
+                var ownCommitted = await batchTable.SubmitTransactionAsync(ownActions);
+                Record(batchOwn, sw, warm);
+                if (!warm)
+                {
+                    batchOwnRequest.Add(timer.LastMs);
+                }
+                ownHead = ownCommitted.Value[1].Headers.ETag!.Value;
 
                 // The CPU part of an append alone, no storage: seal (encrypt and commit 10 fields, canonical
                 // encoding, chain hash) and build the row, as TryAppendAsync does.
@@ -157,6 +190,9 @@ internal static class LatencyBench
                 floorInsertMs = Stats(floor),
                 bareTransaction3Ms = Stats(batch3),
                 bareTransaction4Ms = Stats(batch4),
+                bareTransactionOwnRowsMs = Stats(batchOwn),
+                bareTransactionOwnRowsRequestMs = Stats(batchOwnRequest),
+                appendWithIdempotencyRequestMs = Stats(appendIdemRequest),
                 appendMs = Stats(append),
                 appendWithIdempotencyMs = Stats(appendIdem),
                 sealOnlyMs = Stats(seal),
@@ -170,6 +206,7 @@ internal static class LatencyBench
                 postRatioP50VsInsert = P50(post) / P50(floor),
                 postRatioP99VsInsert = P99(post) / P99(floor),
                 postRatioP50VsTransaction4 = P50(post) / P50(batch4),
+                postRatioP50VsOwnRows = P50(post) / P50(batchOwn),
                 storageRequestsPerPost = (double)storageRequests / samples,
                 storageRequestKindsPerPost = storageKinds.ToDictionary(p => p.Key, p => (double)p.Value / samples),
                 verifyEvents = verification.Events,
@@ -183,8 +220,11 @@ internal static class LatencyBench
             Console.WriteLine($"| bare single-entity insert ({rowBytes} B) | {P50(floor):F2} | {P99(floor):F2} |");
             Console.WriteLine($"| bare 3-entity transaction | {P50(batch3):F2} | {P99(batch3):F2} |");
             Console.WriteLine($"| bare 4-entity transaction | {P50(batch4):F2} | {P99(batch4):F2} |");
+            Console.WriteLine($"| bare transaction of the POST's own 4 rows | {P50(batchOwn):F2} | {P99(batchOwn):F2} |");
             Console.WriteLine($"| ledger append (SearchLogged) | {P50(append):F2} | {P99(append):F2} |");
             Console.WriteLine($"| ledger append + idempotency row | {P50(appendIdem):F2} | {P99(appendIdem):F2} |");
+            Console.WriteLine($"| — its storage request alone (timed in the SDK pipeline) | {P50(appendIdemRequest):F2} | {P99(appendIdemRequest):F2} |");
+            Console.WriteLine($"| — the same for the bare own-rows transaction | {P50(batchOwnRequest):F2} | {P99(batchOwnRequest):F2} |");
             Console.WriteLine($"| GET /api/health over HTTP | {P50(health):F2} | {P99(health):F2} |");
             Console.WriteLine($"| POST /api/searches over HTTP | {P50(post):F2} | {P99(post):F2} |");
             Console.WriteLine($"| ratio POST / insert | {result.postRatioP50VsInsert:F2} | {result.postRatioP99VsInsert:F2} |");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -27,53 +26,73 @@ public static class CanonicalEvent
 
     public static byte[] Encode(EventHeader header, IReadOnlyDictionary<string, string> clear, IReadOnlyDictionary<string, byte[]> commitments)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        buffer.Write(Magic);
-        buffer.Write([Version]);
-        WriteString(buffer, header.LedgerId);
-        WriteUInt64(buffer, checked((ulong)header.Sequence));
-        WriteString(buffer, header.Type);
-        WriteString(buffer, Timestamps.ToText(header.RecordedAt));
-        WriteString(buffer, header.Actor);
-
-        WriteUInt32(buffer, (uint)clear.Count);
-        foreach (var (name, value) in clear.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Sized first, then written once into an array of exactly that size (no growing buffer, no copy);
+        // the dictionaries the ledger builds are sorted already, any other is put in order.
+        var recordedAt = Timestamps.ToText(header.RecordedAt);
+        var clearFields = Ordered(clear);
+        var committedFields = Ordered(commitments);
+        var size = Magic.Length + 1 + Size(header.LedgerId) + 8 + Size(header.Type) + Size(recordedAt) + Size(header.Actor) + 4 + 4;
+        foreach (var (name, value) in clearFields)
         {
-            WriteString(buffer, name);
-            WriteString(buffer, value);
+            size += Size(name) + Size(value);
         }
-
-        WriteUInt32(buffer, (uint)commitments.Count);
-        foreach (var (name, commitment) in commitments.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, commitment) in committedFields)
         {
             if (commitment.Length != FieldCommitment.Size)
             {
                 throw new ArgumentException("A commitment is 32 bytes.", nameof(commitments));
             }
-            WriteString(buffer, name);
-            buffer.Write(commitment);
+            size += Size(name) + FieldCommitment.Size;
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var bytes = new byte[size];
+        var at = 0;
+        Magic.CopyTo(bytes, 0);
+        at += Magic.Length;
+        bytes[at++] = Version;
+        WriteString(bytes, ref at, header.LedgerId);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(at), checked((ulong)header.Sequence));
+        at += 8;
+        WriteString(bytes, ref at, header.Type);
+        WriteString(bytes, ref at, recordedAt);
+        WriteString(bytes, ref at, header.Actor);
+
+        WriteUInt32(bytes, ref at, (uint)clear.Count);
+        foreach (var (name, value) in clearFields)
+        {
+            WriteString(bytes, ref at, name);
+            WriteString(bytes, ref at, value);
+        }
+
+        WriteUInt32(bytes, ref at, (uint)commitments.Count);
+        foreach (var (name, commitment) in committedFields)
+        {
+            WriteString(bytes, ref at, name);
+            commitment.CopyTo(bytes, at);
+            at += commitment.Length;
+        }
+        return bytes;
     }
 
-    private static void WriteUInt32(ArrayBufferWriter<byte> buffer, uint value)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.GetSpan(4), value);
-        buffer.Advance(4);
-    }
+    private static IEnumerable<KeyValuePair<string, T>> Ordered<T>(IReadOnlyDictionary<string, T> fields) =>
+        fields is SortedDictionary<string, T> sorted && ReferenceEquals(sorted.Comparer, StringComparer.Ordinal)
+            ? sorted
+            : fields.OrderBy(p => p.Key, StringComparer.Ordinal);
 
-    private static void WriteUInt64(ArrayBufferWriter<byte> buffer, ulong value)
+    /// <summary>The encoded size of a <c>str</c>.</summary>
+    private static int Size(string value) => 4 + StrictUtf8.GetByteCount(value);
+
+    private static void WriteUInt32(byte[] bytes, ref int at, uint value)
     {
-        BinaryPrimitives.WriteUInt64BigEndian(buffer.GetSpan(8), value);
-        buffer.Advance(8);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), value);
+        at += 4;
     }
 
     /// <summary><c>str</c>: u32 byte length, then the strict UTF-8 bytes.</summary>
-    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    private static void WriteString(byte[] bytes, ref int at, string value)
     {
-        var count = StrictUtf8.GetByteCount(value);
-        WriteUInt32(buffer, (uint)count);
-        buffer.Advance(StrictUtf8.GetBytes(value, buffer.GetSpan(count)));
+        var count = StrictUtf8.GetBytes(value, bytes.AsSpan(at + 4));
+        WriteUInt32(bytes, ref at, (uint)count);
+        at += count;
     }
 }

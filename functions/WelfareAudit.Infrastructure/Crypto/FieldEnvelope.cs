@@ -24,6 +24,26 @@ public static class FieldEnvelope
     internal static byte[] Seal(KeyMaterial key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> nonce)
     {
         CheckKey(key);
+        using var aes = new AesGcm(key.Bytes, TagSize);
+        return Seal(key, aes, plaintext, associatedData, nonce);
+    }
+
+    /// <summary>
+    /// Seals with <paramref name="aes"/>, made from <paramref name="key"/> by <see cref="Cipher"/>: the fields of one
+    /// event share it (the key schedule once per event, not once per field). Not for concurrent use.
+    /// </summary>
+    public static byte[] Seal(KeyMaterial key, AesGcm aes, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        Seal(key, aes, plaintext, associatedData, RandomNumberGenerator.GetBytes(NonceSize));
+
+    /// <summary>The cipher of <paramref name="key"/>, for <see cref="Seal(KeyMaterial, AesGcm, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>; the caller disposes it.</summary>
+    public static AesGcm Cipher(KeyMaterial key)
+    {
+        CheckKey(key);
+        return new AesGcm(key.Bytes, TagSize);
+    }
+
+    private static byte[] Seal(KeyMaterial key, AesGcm aes, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> nonce)
+    {
         var keyId = Encoding.ASCII.GetBytes(key.KeyId);
         var headerLength = 2 + keyId.Length;
         var envelope = new byte[headerLength + NonceSize + plaintext.Length + TagSize];
@@ -31,7 +51,6 @@ public static class FieldEnvelope
         envelope[1] = (byte)keyId.Length;
         keyId.CopyTo(envelope, 2);
         nonce.CopyTo(envelope.AsSpan(headerLength, NonceSize));
-        using var aes = new AesGcm(key.Bytes, TagSize);
         aes.Encrypt(
             nonce,
             plaintext,
@@ -86,17 +105,17 @@ public static class FieldEnvelope
     /// </summary>
     public static byte[] AssociatedData(string ledgerId, long sequence, string field, string keyId)
     {
-        var parts = new[] { ledgerId, field, keyId }.Select(Encoding.UTF8.GetBytes).ToArray();
-        var buffer = new byte[4 + 1 + 4 + parts[0].Length + 8 + 4 + parts[1].Length + 4 + parts[2].Length];
+        var (ledger, name, key) = (Encoding.UTF8.GetBytes(ledgerId), Encoding.UTF8.GetBytes(field), Encoding.UTF8.GetBytes(keyId));
+        var buffer = new byte[4 + 1 + 4 + ledger.Length + 8 + 4 + name.Length + 4 + key.Length];
         var span = buffer.AsSpan();
         "WAAD"u8.CopyTo(span);
         span[4] = 1;
         var offset = 5;
-        offset = WriteString(span, offset, parts[0]);
+        offset = WriteString(span, offset, ledger);
         BinaryPrimitives.WriteUInt64BigEndian(span[offset..], checked((ulong)sequence));
         offset += 8;
-        offset = WriteString(span, offset, parts[1]);
-        WriteString(span, offset, parts[2]);
+        offset = WriteString(span, offset, name);
+        WriteString(span, offset, key);
         return buffer;
     }
 

@@ -20,6 +20,7 @@ public sealed class EventSealer(IKeyRing keys)
         if (fields.Sensitive.Count > 0)
         {
             var key = await keys.GetCurrentAsync(KeyPurpose.Data, cancellationToken);
+            using var aes = FieldEnvelope.Cipher(key);
             foreach (var (name, value) in fields.Sensitive)
             {
                 var salt = FieldCommitment.NewSalt();
@@ -27,7 +28,7 @@ public sealed class EventSealer(IKeyRing keys)
                 var plaintext = new byte[salt.Length + Encoding.UTF8.GetByteCount(value)];
                 salt.CopyTo(plaintext, 0);
                 Encoding.UTF8.GetBytes(value, plaintext.AsSpan(salt.Length));
-                ciphertexts[name] = FieldEnvelope.Seal(key, plaintext, FieldEnvelope.AssociatedData(header.LedgerId, header.Sequence, name, key.KeyId));
+                ciphertexts[name] = FieldEnvelope.Seal(key, aes, plaintext, FieldEnvelope.AssociatedData(header.LedgerId, header.Sequence, name, key.KeyId));
                 CryptographicOperations.ZeroMemory(plaintext);
             }
         }

@@ -14,7 +14,7 @@ namespace WelfareAudit.Infrastructure.Storage;
 /// <summary>
 /// The ledger on Azure Table storage: one partition per ledger; event rows keyed by zero-padded
 /// sequence; a head row updated with its ETag; one projection row per search. It composes the parts:
-/// appends (<see cref="TableLedgerAppender"/>: one entity-group transaction per event, so the chain
+/// appends (<see cref="TableLedgerAppender"/>: each event in an entity-group transaction with the head, so the chain
 /// cannot fork), leases (<see cref="TableLeaseStore"/>), fault mapping (<see cref="StorageFaultMapper"/>);
 /// the reads and verification are here.
 /// </summary>

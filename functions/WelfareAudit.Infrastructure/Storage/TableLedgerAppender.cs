@@ -11,10 +11,12 @@ using static WelfareAudit.Infrastructure.Storage.StorageFaultMapper;
 namespace WelfareAudit.Infrastructure.Storage;
 
 /// <summary>
-/// Appends to a ledger: one entity-group transaction per event (event + head + projection, and the
+/// Appends to a ledger: each event in an entity-group transaction with the head and its projection (and the
 /// idempotency row), guarded by the head's ETag, so two writers can never both extend the same head and
 /// the chain cannot fork. The loser of the race re-reads and retries; a failure that is no race (rows
-/// changed outside the application) stops as a <see cref="LedgerIntegrityException"/>.
+/// changed outside the application) stops as a <see cref="LedgerIntegrityException"/>. Writers of one
+/// ledger in this process that arrive while a transaction is in flight are committed together in the
+/// next one (the group commit, TableLedgerAppender.GroupCommit.cs).
 /// </summary>
 internal sealed partial class TableLedgerAppender
 {
@@ -24,7 +26,7 @@ internal sealed partial class TableLedgerAppender
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _appendPipeline;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _localLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LedgerQueue> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HeadState> _heads = new(StringComparer.Ordinal);
 
     // The highest sequence this process has seen committed per ledger: a head that later reads as absent was deleted.
@@ -47,19 +49,35 @@ internal sealed partial class TableLedgerAppender
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         await _rows.EnsureTableAsync(cancellationToken);
 
-        // Writers in this process take turns per ledger, so they do not fight each other over the ETag;
-        // the ETag still arbitrates between processes (scale-out instances, the timer and HTTP hosts).
-        var gate = _localLocks.GetOrAdd(ledgerId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        // Writers in this process queue per ledger, so they do not fight each other over the ETag: one of
+        // them commits what is queued (see the group commit); the ETag still arbitrates between processes
+        // (scale-out instances, the timer and HTTP hosts).
+        var pending = new PendingAppend(actor, searchId, decide, idempotency, newSearch, cancellationToken);
+        var queue = _queues.GetOrAdd(ledgerId, static _ => new LedgerQueue());
+        if (queue.Enqueue(pending))
+        {
+            await DrainAsync(ledgerId, queue, pending);
+        }
+        return await pending.Task;
+    }
+
+    /// <summary>One append on its own, as it always was: the ETag race retried by the pipeline, every check of <see cref="TryAppendAsync"/>.</summary>
+    private async Task AppendAloneAsync(string ledgerId, PendingAppend p)
+    {
+        var ct = p.CancellationToken;
         try
         {
             var attempts = new Attempts();
-            return await Guard(() => _appendPipeline.ExecuteAsync(
-                async ct => await TryAppendAsync(ledgerId, actor, searchId, decide, idempotency, attempts, newSearch, ct), cancellationToken), cancellationToken);
+            p.TrySetResult(await Guard(() => _appendPipeline.ExecuteAsync(
+                async token => await TryAppendAsync(ledgerId, p.Actor, p.SearchId, p.Decide, p.Idempotency, attempts, p.NewSearch, token), ct), ct));
         }
-        finally
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            gate.Release();
+            p.TrySetCanceled(ct);
+        }
+        catch (Exception e)
+        {
+            p.TrySetException(e);
         }
     }
 
@@ -121,48 +139,27 @@ internal sealed partial class TableLedgerAppender
         {
             return null;
         }
-        if (evt.SearchId != searchId)
+        var staged = await StageAsync(ledgerId, actor, searchId, evt, projection, projectionRow, idempotency, (head?.Sequence ?? 0) + 1, head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis), ct);
+        var sequence = staged.Header.Sequence;
+        var sealedEvent = staged.Sealed;
+        var newHead = NewHead(ledgerId, sequence, sealedEvent.Hash);
+        var actions = new List<TableTransactionAction>(4)
         {
-            throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
-        }
-
-        var sequence = (head?.Sequence ?? 0) + 1;
-        var prevHash = head?.Hash ?? ChainHash.ToHex(ChainHash.Genesis);
-        var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
-        var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
-
-        var actions = new List<TableTransactionAction>(3)
-        {
-            new(TableTransactionActionType.Add, EventRow.ToEntity(sealedEvent)),
+            staged.EventAction,
+            head is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag),
         };
-        var newHead = new TableEntity(ledgerId, RowKeys.Head) { ["Seq"] = sequence, ["Hash"] = sealedEvent.Hash };
-        actions.Add(head is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
-        if (searchId is not null)
+        if (staged.ProjectionAction is { } projectionAction)
         {
-            var updated = ListingColumns.Carry(ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt)), sealedEvent, projectionRow);
-            actions.Add(projectionRow is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, updated)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag));
+            actions.Add(projectionAction);
         }
-        if (idempotency is not null)
+        if (staged.IdempotencyAction is { } idempotencyAction)
         {
-            var indexKey = await _keys.GetCurrentAsync(KeyPurpose.Index, ct);
-            var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
-            {
-                ["RequestMac"] = IdempotencyMac.Compute(indexKey, ledgerId, idempotency.RequestHash),
-                ["Seq"] = sequence,
-                ["Hash"] = sealedEvent.Hash,
-                ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
-            };
-            if (evt.SearchId is { } sid)
-            {
-                record["SearchId"] = sid.ToString("D");
-            }
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, record));
+            actions.Add(idempotencyAction);
         }
-        TableLimits.Check(actions);
+        // Each row was checked when it was built; what is left is the transaction's own limits.
+        TableLimits.CheckTransaction(actions.Count, staged.Bytes + TableLimits.Check(newHead));
 
         Response<IReadOnlyList<Response>> committed;
         try
@@ -203,7 +200,53 @@ internal sealed partial class TableLedgerAppender
             _heads.TryRemove(ledgerId, out _);
         }
         Log.Appended(_logger, ledgerId, sequence, evt.Type);
-        return new AppendResult(sequence, sealedEvent.Hash, header.RecordedAt, evt.SearchId);
+        return staged.Result;
+    }
+
+    /// <summary>
+    /// Seals a decided event at <paramref name="sequence"/> after <paramref name="prevHash"/> and builds its rows: the
+    /// event, the search's projection (added, or replaced under the ETag it was read with) and the idempotency
+    /// record. Each row is checked against Table storage's limits; the head is the caller's.
+    /// </summary>
+    private async Task<StagedAppend> StageAsync(string ledgerId, string actor, Guid? searchId, LedgerEvent evt, SearchProjection? projection, TableEntity? projectionRow,
+        IdempotencyClaim? idempotency, long sequence, string prevHash, CancellationToken ct)
+    {
+        if (evt.SearchId != searchId)
+        {
+            throw new InvalidOperationException("The event belongs to another search than the one the append was checked against.");
+        }
+        var header = new EventHeader(ledgerId, sequence, evt.Type, _time.GetUtcNow(), actor);
+        var sealedEvent = await _sealer.SealAsync(header, evt.ToFields(), prevHash, ct);
+        var eventRow = EventRow.ToEntity(sealedEvent);
+        var bytes = TableLimits.Check(eventRow);
+        TableTransactionAction? projectionAction = null;
+        if (searchId is not null)
+        {
+            var updated = ListingColumns.Carry(ProjectionRow.ToEntity(SearchProjection.Apply(projection, header, evt)), sealedEvent, projectionRow);
+            bytes += TableLimits.Check(updated);
+            projectionAction = projectionRow is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, updated)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, projectionRow.ETag);
+        }
+        TableTransactionAction? idempotencyAction = null;
+        if (idempotency is not null)
+        {
+            var indexKey = await _keys.GetCurrentAsync(KeyPurpose.Index, ct);
+            var record = new TableEntity(ledgerId, RowKeys.Idempotency(idempotency.KeyHash))
+            {
+                ["RequestMac"] = IdempotencyMac.Compute(indexKey, ledgerId, idempotency.RequestHash),
+                ["Seq"] = sequence,
+                ["Hash"] = sealedEvent.Hash,
+                ["RecordedAt"] = Timestamps.ToText(header.RecordedAt),
+            };
+            if (evt.SearchId is { } sid)
+            {
+                record["SearchId"] = sid.ToString("D");
+            }
+            bytes += TableLimits.Check(record);
+            idempotencyAction = new TableTransactionAction(TableTransactionActionType.Add, record);
+        }
+        return new StagedAppend(header, evt, sealedEvent, new TableTransactionAction(TableTransactionActionType.Add, eventRow), projectionAction, idempotencyAction, bytes);
     }
 
     private async Task<AppendResult?> ReplayAsync(string ledgerId, IdempotencyClaim idempotency, CancellationToken ct)

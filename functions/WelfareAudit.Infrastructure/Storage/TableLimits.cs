@@ -57,10 +57,6 @@ public static class TableLimits
 
     public static void Check(IReadOnlyCollection<TableTransactionAction> actions)
     {
-        if (actions.Count > MaxEntitiesPerTransaction)
-        {
-            throw new StorageLimitException($"A transaction would hold {actions.Count} entities; Table storage allows {MaxEntitiesPerTransaction}.");
-        }
         var total = 0L;
         foreach (var action in actions)
         {
@@ -69,9 +65,19 @@ public static class TableLimits
                 total += Check(entity);
             }
         }
-        if (total >= MaxTransactionBytes)
+        CheckTransaction(actions.Count, total);
+    }
+
+    /// <summary>The limits of one transaction, for entities already checked one by one (<paramref name="bytes"/>: the sum of their sizes).</summary>
+    public static void CheckTransaction(int entities, long bytes)
+    {
+        if (entities > MaxEntitiesPerTransaction)
         {
-            throw new StorageLimitException($"A transaction would hold {total} bytes; Table storage allows less than {MaxTransactionBytes}.");
+            throw new StorageLimitException($"A transaction would hold {entities} entities; Table storage allows {MaxEntitiesPerTransaction}.");
+        }
+        if (bytes >= MaxTransactionBytes)
+        {
+            throw new StorageLimitException($"A transaction would hold {bytes} bytes; Table storage allows less than {MaxTransactionBytes}.");
         }
     }
 }
