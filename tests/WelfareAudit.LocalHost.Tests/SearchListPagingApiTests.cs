@@ -28,7 +28,7 @@ public class SearchListPagingApiTests(LocalHostFixture host)
     }
 
     /// <summary>Every page from <paramref name="query"/> on, following <c>next</c>; <paramref name="between"/> runs after each page but the last.</summary>
-    private static async Task<(List<JsonElement> Items, List<string> Urls)> AllPagesAsync(HttpClient client, string query, Func<Task>? between = null)
+    internal static async Task<(List<JsonElement> Items, List<string> Urls)> AllPagesAsync(HttpClient client, string query, Func<Task>? between = null)
     {
         var items = new List<JsonElement>();
         var urls = new List<string>();
