@@ -33,7 +33,7 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
                 unreadableRow = unreadable;
                 break;
             }
-            searches.AddStoredRow(stored.Projection!);
+            searches.AddStoredRow(stored.Projection!, stored.Copies);
         }
 
         LedgerVerification Fail(long sequence, LedgerProblemKind kind, string detail) =>
@@ -103,7 +103,7 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
                 try
                 {
                     var evt = LedgerEventCodec.Decode(sealedEvent.Header.Type, sealedEvent.Clear, opened.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal));
-                    searches.Fold(searchId, sealedEvent.Header, evt);
+                    searches.Fold(searchId, sealedEvent.Header, evt, evt is SearchLogged ? ListingColumns.Digest(sealedEvent) : null);
                 }
                 catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException)
                 {
@@ -184,10 +184,10 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
     }
 
     /// <summary>The stored search rows; a row that cannot be read ends the list as a problem instead of an exception.</summary>
-    private async IAsyncEnumerable<(SearchProjection? Projection, LedgerProblem? Problem)> ListSearchesOrProblemAsync(string ledgerId,
+    private async IAsyncEnumerable<(SearchProjection? Projection, UInt128? Copies, LedgerProblem? Problem)> ListSearchesOrProblemAsync(string ledgerId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await using var rows = ledger.ListSearchesAsync(ledgerId, ct).GetAsyncEnumerator(ct);
+        await using var rows = ledger.ListSearchRowsAsync(ledgerId, ct).GetAsyncEnumerator(ct);
         while (true)
         {
             LedgerProblem? problem = null;
@@ -204,10 +204,10 @@ internal sealed class LedgerVerifier(TableLedger ledger, EventSealer sealer)
             }
             if (problem is not null)
             {
-                yield return (null, problem);
+                yield return (null, null, problem);
                 yield break;
             }
-            yield return (rows.Current, null);
+            yield return (rows.Current.Projection, rows.Current.Copies, null);
         }
     }
 

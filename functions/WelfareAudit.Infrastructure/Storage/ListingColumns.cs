@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Azure.Data.Tables;
 using WelfareAudit.Core.Ledger;
 using WelfareAudit.Core.Searches;
@@ -33,6 +35,33 @@ internal static class ListingColumns
             }
         }
         return updated;
+    }
+
+    /// <summary>A digest of the copies a search row holds, to compare with its event's envelopes; null when it holds neither.</summary>
+    public static UInt128? Digest(TableEntity row)
+    {
+        byte[]? Copy(string field) => row.TryGetValue(EventRow.CipherPrefix + field, out var value) && value is not null ? EventRow.AsBytes(value) : null;
+        return Fields.All(f => Copy(f) is null) ? null : Digest(Copy);
+    }
+
+    /// <summary>The digest the copies of a search row must have: that of its <c>SearchLogged</c> event's envelopes.</summary>
+    public static UInt128 Digest(SealedEvent logged) => Digest(f => logged.Ciphertexts.GetValueOrDefault(f));
+
+    // 128 bits of SHA-256 over each field's envelope, length-prefixed (-1 for a missing one).
+    private static UInt128 Digest(Func<string, byte[]?> envelope)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[8];
+        foreach (var field in Fields)
+        {
+            var bytes = envelope(field);
+            BinaryPrimitives.WriteInt64BigEndian(length, bytes?.Length ?? -1);
+            hash.AppendData(length);
+            hash.AppendData(bytes ?? []);
+        }
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 
     /// <summary>The search with its copies opened, or null when the row has none (written before they existed).</summary>

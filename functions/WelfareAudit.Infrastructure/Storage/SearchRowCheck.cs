@@ -24,14 +24,22 @@ internal sealed class SearchRowCheck(long headBeforeSequence)
     /// <summary>The first disagreement found (reported after the chain and the head, which come first).</summary>
     public LedgerProblem? Problem { get; private set; }
 
-    public void AddStoredRow(SearchProjection row) =>
-        _rows[row.SearchId] = new StoredSearch(row.LoggedSequence, row.LastSequence, SearchStateDigest.Of(row), StoredSearch.NotSeen);
+    /// <summary>A stored row, with the digest of its listing copies (<see cref="ListingColumns"/>; null when it holds none).</summary>
+    public void AddStoredRow(SearchProjection row, UInt128? copies = null) =>
+        _rows[row.SearchId] = new StoredSearch(row.LoggedSequence, row.LastSequence, SearchStateDigest.Of(row), StoredSearch.NotSeen, copies);
 
-    /// <summary>Folds one event of a search. Throws <see cref="InvalidOperationException"/> when it does not fit its search's history.</summary>
-    public void Fold(Guid searchId, EventHeader header, LedgerEvent evt)
+    /// <summary>
+    /// Folds one event of a search. Throws <see cref="InvalidOperationException"/> when it does not fit its search's history.
+    /// <paramref name="loggedCopies"/>: for a <c>SearchLogged</c>, the digest of its envelopes, which the row's copies must have.
+    /// </summary>
+    public void Fold(Guid searchId, EventHeader header, LedgerEvent evt, UInt128? loggedCopies = null)
     {
         var sequence = header.Sequence;
         var hasRow = _rows.TryGetValue(searchId, out var row);
+        if (evt is SearchLogged && hasRow && row.Copies is { } copies && copies != loggedCopies)
+        {
+            Report(row.LoggedSequence, "A search row's copies of its logged client code and risk level differ from the event's envelopes.");
+        }
         if (evt is SearchLogged && (_open.ContainsKey(searchId) || (hasRow && row.Seen != StoredSearch.NotSeen)))
         {
             throw new InvalidOperationException("A search is logged once.");

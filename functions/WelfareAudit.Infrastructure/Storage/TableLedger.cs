@@ -97,6 +97,23 @@ public sealed partial class TableLedger : ILedger, IJobClaims
 
     private async IAsyncEnumerable<SearchProjection> QuerySearchesAsync(string ledgerId, SearchState? state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var row in QuerySearchRowsAsync(ledgerId, state, cancellationToken))
+        {
+            yield return ReadProjection(row);
+        }
+    }
+
+    /// <summary>For the verifier: each search row's state, and a digest of the listing copies it holds (null when it holds none).</summary>
+    internal async IAsyncEnumerable<(SearchProjection Projection, UInt128? Copies)> ListSearchRowsAsync(string ledgerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in QuerySearchRowsAsync(ledgerId, null, cancellationToken))
+        {
+            yield return (ReadProjection(row), ListingColumns.Digest(row));
+        }
+    }
+
+    private async IAsyncEnumerable<TableEntity> QuerySearchRowsAsync(string ledgerId, SearchState? state, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         RowKeys.CheckLedgerId(ledgerId);
         await _rows.EnsureTableAsync(cancellationToken);
         const string to = RowKeys.SearchPrefix + "~";
@@ -105,7 +122,7 @@ public sealed partial class TableLedger : ILedger, IJobClaims
             : TableClient.CreateQueryFilter($"PartitionKey eq {ledgerId} and RowKey gt {RowKeys.SearchPrefix} and RowKey lt {to}");
         await foreach (var row in _rows.QueryAsync(filter, null, cancellationToken))
         {
-            yield return ReadProjection(row);
+            yield return row;
         }
     }
 

@@ -37,6 +37,15 @@ public class TableSearchListingTests(AzuriteFixture azurite)
     private static async Task<TableEntity> SearchRowAsync(TableLedger ledger, Guid id) =>
         (await ledger.Table.GetEntityAsync<TableEntity>(Ledger, RowKeys.Search(id))).Value;
 
+    /// <summary>Someone with write access puts one search row's copy of the client code into another's.</summary>
+    private static async Task CopyClientRefAsync(TableLedger ledger, Guid from, Guid to)
+    {
+        var source = await SearchRowAsync(ledger, from);
+        var target = await SearchRowAsync(ledger, to);
+        target["S_clientRef"] = source["S_clientRef"];
+        await ledger.Table.UpdateEntityAsync(target, ETag.All, TableUpdateMode.Replace);
+    }
+
     private static Task<List<SearchListing>> ListAsync(TableLedger ledger) =>
         ledger.ListSearchPageAsync(Ledger, null, null, 100, CancellationToken.None).ToListAsync().AsTask();
 
@@ -76,10 +85,7 @@ public class TableSearchListingTests(AzuriteFixture azurite)
     public async Task ListSearchPageAsync_CopyMovedToAnotherSearchsRow_ThatSearchUnreadableAtItsLoggedSequence_TheOtherListed()
     {
         var (ledger, first, second) = await TwoSearchesAsync();
-        var source = await SearchRowAsync(ledger, first.Id);
-        var target = await SearchRowAsync(ledger, second.Id);
-        target["S_clientRef"] = source["S_clientRef"];
-        await ledger.Table.UpdateEntityAsync(target, ETag.All, TableUpdateMode.Replace);
+        await CopyClientRefAsync(ledger, from: first.Id, to: second.Id);
 
         var listed = (await ListAsync(ledger)).ToDictionary(r => r.Position!.Value);
 
@@ -101,5 +107,43 @@ public class TableSearchListingTests(AzuriteFixture azurite)
 
         Assert.Equal(LedgerProblemKind.ProjectionMismatch, listed[first.Id].Unreadable!.Problem.Kind);
         Assert.Equal("CL-SECOND", listed[second.Id].Search!.ClientRef);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_CopyMovedToAnotherSearchsRow_ProjectionMismatchAtThatSearchsLoggedSequence()
+    {
+        var (ledger, first, second) = await TwoSearchesAsync();
+        await CopyClientRefAsync(ledger, from: first.Id, to: second.Id);
+
+        var verification = await ledger.VerifyAsync(Ledger, CancellationToken.None);
+
+        Assert.False(verification.Ok);
+        Assert.Equal((2L, LedgerProblemKind.ProjectionMismatch), (verification.Problem!.Sequence, verification.Problem.Kind));
+    }
+
+    [Theory]
+    [InlineData("S_clientRef", false)]
+    [InlineData("S_riskLevel", false)]
+    [InlineData("S_riskLevel", true)]
+    public async Task VerifyAsync_CopyAlteredOrOneOfTheTwoRemoved_ProjectionMismatchAtItsLoggedSequence(string copy, bool remove)
+    {
+        var (ledger, first, _) = await TwoSearchesAsync();
+        var row = await SearchRowAsync(ledger, first.Id);
+        if (remove)
+        {
+            row.Remove(copy);
+        }
+        else
+        {
+            var bytes = (byte[])row[copy];
+            bytes[^1] ^= 0xFF;
+            row[copy] = bytes;
+        }
+        await ledger.Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+
+        var verification = await ledger.VerifyAsync(Ledger, CancellationToken.None);
+
+        Assert.False(verification.Ok);
+        Assert.Equal((1L, LedgerProblemKind.ProjectionMismatch), (verification.Problem!.Sequence, verification.Problem.Kind));
     }
 }
