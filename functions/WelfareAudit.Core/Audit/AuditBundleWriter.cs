@@ -270,9 +270,21 @@ public sealed class AuditBundleWriter(IAuditLedgerReader reader, IClientIndexer 
 
     private static async Task EndLineAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, Stream output, CancellationToken ct)
     {
+        await output.WriteAsync(EndLine(json, buffer), ct);
+        NextLine(json, buffer);
+    }
+
+    /// <summary>Ends the JSON value <paramref name="json"/> wrote into <paramref name="buffer"/> with a line break; returns the line.</summary>
+    internal static ReadOnlyMemory<byte> EndLine(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
+    {
         json.Flush();
         buffer.Write("\n"u8);
-        await output.WriteAsync(buffer.WrittenMemory, ct);
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Empties <paramref name="buffer"/> for the next line, once the last one was written out.</summary>
+    internal static void NextLine(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer)
+    {
         buffer.ResetWrittenCount();
         json.Reset(buffer);
     }

@@ -24,11 +24,8 @@ public sealed class BundleEventSpool(AuditExportRequest request, IClientIndexer 
         _json ??= new Utf8JsonWriter(_buffer, AuditBundleWriter.Options);
         var inRange = request.InRange(e.Header.RecordedAt);
         await AuditBundleWriter.WriteEventAsync(_json, e, inRange, inRange, request.WithholdClientRef, _pseudonyms, cancellationToken);
-        _json.Flush();
-        _buffer.Write("\n"u8);
-        spool.Write(_buffer.WrittenSpan);
-        _buffer.Clear();
-        _json.Reset(_buffer);
+        spool.Write(AuditBundleWriter.EndLine(_json, _buffer).Span);
+        AuditBundleWriter.NextLine(_json, _buffer);
     }
 
     public SpoolSegment EndLedger() => spool.End();

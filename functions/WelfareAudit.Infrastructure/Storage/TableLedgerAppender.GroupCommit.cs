@@ -141,15 +141,7 @@ internal sealed partial class TableLedgerAppender
             return;
         }
 
-        _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));
-        if (committed.Value[staged.Count].Headers.ETag is { } etag)
-        {
-            _heads[ledgerId] = new HeadState(sequence, hash, etag);
-        }
-        else
-        {
-            _heads.TryRemove(ledgerId, out _);
-        }
+        Committed(ledgerId, sequence, hash, committed.Value[staged.Count].Headers.ETag);
         foreach (var (writer, append) in staged)
         {
             Log.Appended(_logger, ledgerId, append.Header.Sequence, append.Event.Type);

@@ -189,18 +189,26 @@ internal sealed partial class TableLedgerAppender
             (attempts.Lost, attempts.LostWith, attempts.LostAt) = (eventSlotLost, head, sequence);
             throw new LedgerConflictException("Another writer extended the ledger first.", e);
         }
+        Committed(ledgerId, sequence, sealedEvent.Hash, committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null);
+        Log.Appended(_logger, ledgerId, sequence, evt.Type);
+        return staged.Result;
+    }
+
+    /// <summary>
+    /// After a transaction committed the ledger up to <paramref name="sequence"/> (one append or a group): the highest
+    /// sequence this process has seen, and the head it wrote cached under its new ETag (forgotten when the answer has none).
+    /// </summary>
+    private void Committed(string ledgerId, long sequence, string hash, ETag? headETag)
+    {
         _seen.AddOrUpdate(ledgerId, sequence, (_, before) => Math.Max(before, sequence));
-        var headETag = committed.Value.Count > 1 ? committed.Value[1].Headers.ETag : null;
         if (headETag is { } etag)
         {
-            _heads[ledgerId] = new HeadState(sequence, sealedEvent.Hash, etag);
+            _heads[ledgerId] = new HeadState(sequence, hash, etag);
         }
         else
         {
             _heads.TryRemove(ledgerId, out _);
         }
-        Log.Appended(_logger, ledgerId, sequence, evt.Type);
-        return staged.Result;
     }
 
     /// <summary>
