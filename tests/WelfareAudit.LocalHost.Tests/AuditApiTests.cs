@@ -168,7 +168,7 @@ public class AuditApiTests(LocalHostFixture host)
     public async Task ExportAudit_LedgerTamperedInStorage_409NamingLedgerAndSequenceAndNothingSigned()
     {
         var therapist = await TherapistWithSearchesAsync("C-TAMPER-1", "C-TAMPER-2");
-        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, "WelfareAuditLedger");
+        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, host.TableName);
         var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(therapist, "0000000000000000002")).Value;
         row["C_occurredAt"] = "2020-01-01T00:00:00.0000000Z";
         await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);

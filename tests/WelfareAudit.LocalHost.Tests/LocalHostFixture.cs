@@ -9,8 +9,8 @@ using WelfareAudit.Testing;
 namespace WelfareAudit.LocalHost.Tests;
 
 /// <summary>
-/// The local host on a free loopback port over real HTTP, against a real Azurite started for the
-/// fixture and a fresh local key file. Other test projects (the phone page) use it too.
+/// The local host on a free loopback port over real HTTP, against a table of its own on the test process's
+/// real Azurite (<see cref="AzuriteServer.SharedAsync"/>) and a fresh local key file. Other test projects (the phone page) use it too.
 /// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
@@ -18,19 +18,23 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
+    /// <summary>The host's table on the test process's shared Azurite (no other test uses it).</summary>
+    public string TableName { get; } = AzuriteFixture.NewTableName("host");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public WebApplication App => _app!;
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteServer.StartAsync();
+        Azurite = await AzuriteServer.SharedAsync();
         var keyFile = Path.Combine(Directory.CreateTempSubdirectory("wa-host-").FullName, "keys.json");
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = TableName,
             ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
             // The hostile corpus alone sends hundreds of writes as one therapist; rate limits have their own tests.
             ["WelfareAudit:RateLimits:Writes:PermitLimit"] = "100000",

@@ -395,7 +395,7 @@ public class SearchApiTests(LocalHostFixture host)
         var response = await SendAsync(client, HttpMethod.Post, "api/searches", body, Guid.NewGuid().ToString());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, "WelfareAuditLedger");
+        var table = new Azure.Data.Tables.TableClient(host.Azurite.ConnectionString, host.TableName);
         var row = Assert.Single(await table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == therapist).ToListAsync(), r => r.RowKey.StartsWith("idem-", StringComparison.Ordinal));
         // What an attacker reading the table would compute for a guessed body: it must match nothing stored.
         var guess = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)));

@@ -20,24 +20,26 @@ public sealed class StorageRoundTripTests : IAsyncLifetime
 {
     private readonly RequestCounter _counter = new();
     private AzuriteServer _azurite = null!;
+    private readonly string _table = AzuriteFixture.NewTableName("roundtrip");
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync();
+        _azurite = await AzuriteServer.SharedAsync();
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = _table,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-rt-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
         }, builder =>
         {
             var options = new TableClientOptions();
             options.AddPolicy(_counter, HttpPipelinePosition.PerCall);
-            builder.Services.AddSingleton(new TableServiceClient(_azurite.ConnectionString, options).GetTableClient("WelfareAuditLedger"));
+            builder.Services.AddSingleton(new TableServiceClient(_azurite.ConnectionString, options).GetTableClient(_table));
         });
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };

@@ -19,6 +19,7 @@ public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _records = new();
     private AzuriteServer _azurite = null!;
+    private readonly string _table = AzuriteFixture.NewTableName("telemetry");
     private WebApplication _app = null!;
     private ActivityListener _listener = null!;
     private Uri _base = null!;
@@ -35,12 +36,13 @@ public sealed class TelemetryTests : IAsyncLifetime
                 .Concat(a.Baggage.Select(b => b.Key + "=" + b.Value)))),
         };
         ActivitySource.AddActivityListener(_listener);
-        _azurite = await AzuriteServer.StartAsync();
+        _azurite = await AzuriteServer.SharedAsync();
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = _table,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-tel-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
             ["Logging:LogLevel:Default"] = "Trace",

@@ -27,6 +27,9 @@ public sealed class PhonePageFixture : IAsyncLifetime
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
+    /// <summary>The host's table on the test process's shared Azurite (no other test uses it).</summary>
+    public string TableName { get; } = AzuriteFixture.NewTableName("phone");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The emulated App Service Authentication in front of the local host.</summary>
@@ -40,13 +43,14 @@ public sealed class PhonePageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         RequireChromium("phone page");
-        Azurite = await AzuriteServer.StartAsync();
+        Azurite = await AzuriteServer.SharedAsync();
         var keyFile = Path.Combine(Directory.CreateTempSubdirectory("wa-phone-").FullName, "keys.json");
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = TableName,
             ["WelfareAudit:Keys:LocalKeyFile"] = keyFile,
             ["Logging:LogLevel:Default"] = "Warning",
         }, builder => builder.Services.AddSingleton<IStartupFilter>(Authentication));

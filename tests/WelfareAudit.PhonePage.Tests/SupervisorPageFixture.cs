@@ -24,6 +24,9 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
+    /// <summary>The host's table on the test process's shared Azurite (no other test uses it).</summary>
+    public string TableName { get; } = AzuriteFixture.NewTableName("supervisor");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public ShiftedClock Clock { get; } = new();
@@ -35,13 +38,14 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         PhonePageFixture.RequireChromium("supervisor page");
-        Azurite = await AzuriteServer.StartAsync();
+        Azurite = await AzuriteServer.SharedAsync();
         var hook = await StartWebhookAsync();
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = TableName,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-sup-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
             ["WelfareAudit:Reminders:Webhook:Url"] = hook.ToString(),

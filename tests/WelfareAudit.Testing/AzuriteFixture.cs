@@ -5,8 +5,9 @@ using Xunit;
 namespace WelfareAudit.Testing;
 
 /// <summary>
-/// One real Azurite shared by the storage tests of a test assembly, its table and blob services (two
-/// processes of the same package, each on a free loopback port); each test takes its own table or container. A test
+/// One real Azurite shared by the storage tests of a test process, its table and blob services (two
+/// processes of the same package, each on a free loopback port: <see cref="AzuriteServer.SharedAsync"/>); each test
+/// takes its own table or container. A test
 /// assembly shares it through a collection of its own (xunit finds collection definitions only in the test
 /// assembly): <c>[CollectionDefinition(AzuriteFixture.Collection)] class AzuriteCollection : ICollectionFixture&lt;AzuriteFixture&gt;</c>.
 /// </summary>
@@ -24,8 +25,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var table = AzuriteServer.StartAsync();
-        var blobs = AzuriteServer.StartBlobAsync();
+        var table = AzuriteServer.SharedAsync();
+        var blobs = AzuriteServer.SharedBlobAsync();
         try
         {
             _server = await table;

@@ -8,6 +8,12 @@ namespace WelfareAudit.Testing;
 /// on a free loopback port with in-memory persistence, or its blob service (<see cref="StartBlobAsync"/>, the
 /// same package). If Azurite is not installed the start FAILS with a message saying how to install it: tests
 /// that need storage never skip.
+/// <para>
+/// Most tests take the test process's shared pair (<see cref="SharedAsync"/>, <see cref="SharedBlobAsync"/>): each
+/// start costs about 2.8 s of CPU (Node loading Azurite's modules), and the suite started 29 of them when every
+/// fixture had its own. A test on the shared pair isolates itself by a table or container name no other test
+/// uses (<see cref="AzuriteFixture.NewTableName"/>); a test that must own the emulator starts its own.
+/// </para>
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -27,6 +33,12 @@ public sealed class AzuriteServer : IAsyncDisposable
         _output = output;
         _service = service;
     }
+
+    private static readonly Lazy<Task<AzuriteServer>> SharedTable = new(() => StartSharedAsync(Table));
+    private static readonly Lazy<Task<AzuriteServer>> SharedBlob = new(() => StartSharedAsync(Blob));
+
+    /// <summary>True for the test process's shared servers: disposing one leaves it running, and it cannot be stopped.</summary>
+    public bool IsShared { get; private set; }
 
     public int Port { get; }
 
@@ -55,7 +67,24 @@ public sealed class AzuriteServer : IAsyncDisposable
         return Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite-" + service);
     }
 
-    /// <summary>Starts the table service.</summary>
+    /// <summary>
+    /// The table service this test process shares: started on first use, killed when the process exits. Isolate
+    /// by table name; never stop it (a fault test that needs an emulator of its own calls <see cref="StartAsync(int?)"/>).
+    /// </summary>
+    public static Task<AzuriteServer> SharedAsync() => SharedTable.Value;
+
+    /// <summary>The blob service this test process shares (see <see cref="SharedAsync"/>); isolate by container name.</summary>
+    public static Task<AzuriteServer> SharedBlobAsync() => SharedBlob.Value;
+
+    private static async Task<AzuriteServer> StartSharedAsync(string service)
+    {
+        var server = await StartAsync(service, null);
+        server.IsShared = true;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
+        return server;
+    }
+
+    /// <summary>Starts a table service of the caller's own.</summary>
     public static Task<AzuriteServer> StartAsync(int? port = null) => StartAsync(Table, port);
 
     /// <summary>Starts the blob service (<c>azurite-blob</c>, the same npm package), for the anchored checkpoints.</summary>
@@ -118,9 +147,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         throw last!;
     }
 
-    /// <summary>Kills the emulator (for fault-injection tests); in-memory data is lost.</summary>
+    /// <summary>Kills the emulator (for fault-injection tests); in-memory data is lost. Not for a shared server.</summary>
     public async Task StopAsync()
     {
+        if (IsShared)
+        {
+            throw new InvalidOperationException("The shared Azurite serves every test of this process and cannot be stopped: start an Azurite of your own.");
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -128,8 +161,28 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+    }
+
+    /// <summary>Stops a server of the caller's own; leaves a shared one running for the rest of the process.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (IsShared)
+        {
+            return;
+        }
         await StopAsync();
         _process.Dispose();
     }

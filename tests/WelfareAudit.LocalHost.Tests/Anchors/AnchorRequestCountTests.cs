@@ -25,6 +25,8 @@ public sealed class AnchorRequestCountTests : IAsyncLifetime
     private readonly RequestCounter _tables = new();
     private readonly RequestCounter _blobs = new();
     private AzuriteServer _azurite = null!;
+    private readonly string _table = AzuriteFixture.NewTableName("anchors");
+    private readonly string _containerName = AzuriteFixture.NewContainerName("anchors");
     private AzuriteServer _blobService = null!;
     private WebApplication _app = null!;
     private HttpClient _therapist = null!;
@@ -33,27 +35,29 @@ public sealed class AnchorRequestCountTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync();
-        _blobService = await AzuriteServer.StartBlobAsync();
+        _azurite = await AzuriteServer.SharedAsync();
+        _blobService = await AzuriteServer.SharedBlobAsync();
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = _table,
             ["WelfareAudit:Checkpoints:ConnectionString"] = _blobService.ConnectionString,
+            ["WelfareAudit:Checkpoints:ContainerName"] = _containerName,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-anchor-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
         }, builder =>
         {
             var tableOptions = new TableClientOptions();
             tableOptions.AddPolicy(_tables, HttpPipelinePosition.PerCall);
-            builder.Services.AddSingleton(new TableServiceClient(_azurite.ConnectionString, tableOptions).GetTableClient("WelfareAuditLedger"));
+            builder.Services.AddSingleton(new TableServiceClient(_azurite.ConnectionString, tableOptions).GetTableClient(_table));
             var blobOptions = new BlobClientOptions();
             blobOptions.AddPolicy(_blobs, HttpPipelinePosition.PerCall);
-            builder.Services.AddSingleton(new BlobContainerClient(_blobService.ConnectionString, "checkpoints", blobOptions));
+            builder.Services.AddSingleton(new BlobContainerClient(_blobService.ConnectionString, _containerName, blobOptions));
         });
         await _app.StartAsync();
-        _container = new BlobContainerClient(_blobService.ConnectionString, "checkpoints");
+        _container = new BlobContainerClient(_blobService.ConnectionString, _containerName);
         _therapist = Client(port, Therapist, Role.Therapist);
         _supervisor = Client(port, "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a", Role.Supervisor);
     }

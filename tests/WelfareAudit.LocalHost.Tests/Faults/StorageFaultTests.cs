@@ -18,13 +18,14 @@ namespace WelfareAudit.LocalHost.Tests.Faults;
 public sealed class StorageFaultTests : IAsyncLifetime
 {
     private AzuriteServer _azurite = null!;
+    private readonly string _table = AzuriteFixture.NewTableName("fault");
     private TcpFaultProxy _proxy = null!;
     private WebApplication _app = null!;
     private Uri _base = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync();
+        _azurite = await AzuriteServer.SharedAsync();
         _proxy = TcpFaultProxy.Start(_azurite.Port);
         var port = FreePort.Next();
         var viaProxy = _azurite.ConnectionString.Replace($":{_azurite.Port}/", $":{_proxy.Port}/", StringComparison.Ordinal);
@@ -32,6 +33,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = viaProxy,
+            ["WelfareAudit:Storage:TableName"] = _table,
             ["WelfareAudit:Storage:OperationTimeout"] = "00:00:03",
             ["WelfareAudit:AzureClientDefaults:Retry:MaxRetries"] = "1",
             ["WelfareAudit:AzureClientDefaults:Retry:Delay"] = "00:00:00.050",

@@ -22,7 +22,7 @@ namespace WelfareAudit.LocalHost.Tests.Faults;
 /// </summary>
 public sealed class TamperedStorageTests : IAsyncLifetime
 {
-    private const string Table = "WelfareAuditLedger";
+    private readonly string Table = AzuriteFixture.NewTableName("tamper");
     private readonly ConcurrentQueue<(EventId Id, string Text)> _logs = new();
     private AzuriteServer _azurite = null!;
     private WebhookReceiver _webhook = null!;
@@ -31,13 +31,14 @@ public sealed class TamperedStorageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync();
+        _azurite = await AzuriteServer.SharedAsync();
         _webhook = await WebhookReceiver.StartAsync();
         var port = FreePort.Next();
         _app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = Table,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-tamper-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
             ["WelfareAudit:Reminders:Webhook:Url"] = _webhook.Url.ToString(),

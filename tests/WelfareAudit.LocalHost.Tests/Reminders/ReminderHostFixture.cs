@@ -22,6 +22,9 @@ public sealed class ReminderHostFixture : IAsyncLifetime
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
+    /// <summary>The host's table on the test process's shared Azurite (no other test uses it).</summary>
+    public string TableName { get; } = AzuriteFixture.NewTableName("remind");
+
     public Smtp4devServer Smtp { get; private set; } = null!;
 
     /// <summary>Between the host and smtp4dev: an SMTP outage is a cut here, and smtp4dev keeps running.</summary>
@@ -35,7 +38,7 @@ public sealed class ReminderHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var azurite = AzuriteServer.StartAsync();
+        var azurite = AzuriteServer.SharedAsync();
         var smtp = Smtp4devServer.StartAsync();
         Webhook = await WebhookReceiver.StartAsync();
         Azurite = await azurite;
@@ -46,6 +49,7 @@ public sealed class ReminderHostFixture : IAsyncLifetime
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = TableName,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-rem-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
             ["WelfareAudit:Reminders:PhoneLink"] = PhoneLink,

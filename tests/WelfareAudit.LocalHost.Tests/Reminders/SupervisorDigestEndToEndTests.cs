@@ -18,13 +18,14 @@ public sealed class SupervisorDigestEndToEndTests : IAsyncLifetime
     private const string SupervisorEmail = "supervisors@practice.test";
     private readonly ShiftedClock _clock = new();
     private AzuriteServer _azurite = null!;
+    private readonly string _table = AzuriteFixture.NewTableName("digest");
     private Smtp4devServer _smtp = null!;
     private WebApplication _app = null!;
     private Uri _base = null!;
 
     public async Task InitializeAsync()
     {
-        var azurite = AzuriteServer.StartAsync();
+        var azurite = AzuriteServer.SharedAsync();
         var smtp = Smtp4devServer.StartAsync();
         _azurite = await azurite;
         _smtp = await smtp;
@@ -33,6 +34,7 @@ public sealed class SupervisorDigestEndToEndTests : IAsyncLifetime
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["WelfareAudit:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["WelfareAudit:Storage:TableName"] = _table,
             ["WelfareAudit:Keys:LocalKeyFile"] = Path.Combine(Directory.CreateTempSubdirectory("wa-digest-").FullName, "keys.json"),
             ["WelfareAudit:LocalHost:RunSchedules"] = "false",
             ["WelfareAudit:Reminders:Policy:TimeZone"] = "UTC",
