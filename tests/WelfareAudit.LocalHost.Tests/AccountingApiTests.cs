@@ -218,9 +218,8 @@ public sealed class AccountingApiTests(LocalHostFixture host) : IAsyncLifetime
         var axe = Path.Combine(RepositoryRoot.Path, "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(axe), $"axe-core is required at {axe} (npm install); the test does not skip.");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await AuditReportBrowserTests.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var context = await AuditReportBrowserTests.NewContextAsync();
+        var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(file).AbsoluteUri);
 
         Assert.Equal("Searches made about you", await page.TitleAsync());

@@ -13,16 +13,27 @@ public class AuditReportBrowserTests(LocalHostFixture host)
 {
     internal const string Chromium = "/usr/bin/chromium";
 
-    /// <summary>Debian Chromium, headless, for every browser test of this assembly; its absence fails the test.</summary>
-    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    private static readonly Lazy<Task<IBrowser>> Shared = new(async () =>
     {
-        Assert.True(File.Exists(Chromium), $"Chromium is required at {Chromium} (apt-get install -y chromium); the test does not skip.");
+        var playwright = await Playwright.CreateAsync();
+        // Disposing the driver ends the browser it launched.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => playwright.Dispose();
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    });
+
+    /// <summary>
+    /// A fresh context (its own profile) in Debian Chromium, headless: one browser for every browser test of this
+    /// assembly, launched on first use and ended with the test process. Its absence fails the test.
+    /// </summary>
+    internal static async Task<IBrowserContext> NewContextAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium is required at {Chromium} (apt-get install -y chromium); the test does not skip.");
+        return await (await Shared.Value).NewContextAsync();
     }
 
     [Fact]
@@ -46,9 +57,8 @@ public class AuditReportBrowserTests(LocalHostFixture host)
         var file = Path.Combine(Directory.CreateTempSubdirectory("wa-report-").FullName, "report.html");
         await File.WriteAllTextAsync(file, html);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(file).AbsoluteUri);
 
         Assert.Equal("Crisis search audit report", await page.TitleAsync());

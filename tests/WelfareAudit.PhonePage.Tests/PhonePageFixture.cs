@@ -23,7 +23,6 @@ public sealed class PhonePageFixture : IAsyncLifetime
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private WebApplication? _app;
-    private IPlaywright? _playwright;
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
@@ -58,7 +57,7 @@ public sealed class PhonePageFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
-        (_playwright, Browser) = await LaunchChromiumAsync();
+        Browser = await SharedChromiumAsync();
     }
 
     /// <summary>Fails (never skips) when Debian Chromium is missing: <paramref name="tests"/> drive it and never download a browser.</summary>
@@ -86,8 +85,23 @@ public sealed class PhonePageFixture : IAsyncLifetime
         await page.Clock.PauseAtAsync(start.AddSeconds(10));
     }
 
+    private static readonly Lazy<Task<IBrowser>> SharedChromium = new(async () =>
+    {
+        var (playwright, browser) = await LaunchChromiumAsync();
+        // Disposing the driver ends the browser it launched.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => playwright.Dispose();
+        return browser;
+    });
+
+    /// <summary>
+    /// The one Chromium of this test process, launched on first use and ended when the process exits: the phone
+    /// and supervisor fixtures each open their own contexts in it (a context is its own profile: cookies, storage,
+    /// service workers), and each launch cost a browser, a GPU process, utility processes and a Playwright driver.
+    /// </summary>
+    internal static Task<IBrowser> SharedChromiumAsync() => SharedChromium.Value;
+
     /// <summary>Debian Chromium, headless, through Playwright's driver; never fetches a browser.</summary>
-    internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    private static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         // The suite runs every test assembly at once on two cores: a page can take longer than Playwright's
@@ -105,11 +119,6 @@ public sealed class PhonePageFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-        _playwright?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -20,7 +20,6 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
 {
     private WebApplication? _app;
     private WebApplication? _webhook;
-    private IPlaywright? _playwright;
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
@@ -59,7 +58,7 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
 
-        (_playwright, Browser) = await PhonePageFixture.LaunchChromiumAsync();
+        Browser = await PhonePageFixture.SharedChromiumAsync();
     }
 
     /// <summary>A loopback incoming-webhook receiver that accepts every reminder digest.</summary>
@@ -77,11 +76,6 @@ public sealed class SupervisorPageFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-        _playwright?.Dispose();
         foreach (var app in new[] { _app, _webhook })
         {
             if (app is not null)
