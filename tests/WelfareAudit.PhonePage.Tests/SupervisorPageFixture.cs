@@ -11,7 +11,7 @@ using WelfareAudit.Testing;
 namespace WelfareAudit.PhonePage.Tests;
 
 /// <summary>
-/// The supervisor's page against its own real Azurite and local host, whose clock the tests move
+/// The supervisor's page against its own table on the test process's real Azurite and its own local host, whose clock the tests move
 /// (<see cref="Clock"/>): overdue sessions and escalations come from time passing, never from real waits.
 /// Reminders go to a loopback webhook, and the sweep runs when a test asks (schedules off), as through the
 /// Functions host's admin API. App Service Authentication is emulated as for the phone page.

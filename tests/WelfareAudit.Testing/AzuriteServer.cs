@@ -37,6 +37,15 @@ public sealed class AzuriteServer : IAsyncDisposable
     private static readonly Lazy<Task<AzuriteServer>> SharedTable = new(() => StartSharedAsync(Table));
     private static readonly Lazy<Task<AzuriteServer>> SharedBlob = new(() => StartSharedAsync(Blob));
 
+    private static readonly Lazy<string> ParentWatchdog = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"welfareaudit-azurite-watchdog-{Environment.ProcessId}.js");
+        File.WriteAllText(path,
+            "const parent = process.ppid;\n" +
+            "setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();\n");
+        return path;
+    });
+
     /// <summary>True for the test process's shared servers: disposing one leaves it running, and it cannot be stopped.</summary>
     public bool IsShared { get; private set; }
 
@@ -112,6 +121,9 @@ public sealed class AzuriteServer : IAsyncDisposable
                 UseShellExecute = false,
                 WorkingDirectory = RepositoryRoot.Path,
             };
+            // Azurite ends with this process even when it is killed before its exit handlers run (the test
+            // platform ends a test host that way): the preloaded watchdog exits when Node's parent changes.
+            psi.Environment["NODE_OPTIONS"] = $"--require \"{ParentWatchdog.Value}\"";
             foreach (var arg in new[] { $"--{service}Host", "127.0.0.1", $"--{service}Port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
                          "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--silent" })
             {

@@ -17,7 +17,7 @@ namespace WelfareAudit.LocalHost.Tests.Faults;
 /// <summary>
 /// A storage account someone has written to: the tests change the raw table with Azure.Data.Tables, as
 /// an attacker with account access would, and check that every view still answers, names the damaged
-/// ledger, and keeps serving the others. Each test has its own host and Azurite, so a damaged ledger
+/// ledger, and keeps serving the others. Each test has its own host and table, so a damaged ledger
 /// never leaks into another test's supervisor views.
 /// </summary>
 public sealed class TamperedStorageTests : IAsyncLifetime
