@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of WelfareAudit on a fresh clone: installs what the tests need when missing (the
 # pinned Azurite from the lockfile, smtp4dev as a local dotnet tool, Debian Chromium, LibreOffice Calc), builds the solution once and runs every test assembly at the same time
-# (the tests start their own Azurite on free loopback ports), and ends with one line "N passed, N failed" read from the test results.
+# (each test process starts its own Azurite on free loopback ports), and ends with one line "N passed, N failed" read from the test results.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -38,10 +38,11 @@ results="$root/.test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-# Build once (warnings are errors, analyzers on), then run every test assembly at the same time: most of
-# their time is spent waiting on Azurite, Chromium, child processes and sockets, not on the CPU, and each
-# starts its own Azurite on free ports, so they share nothing. `dotnet test` over the solution ran only two
+# Build once (warnings are errors, analyzers on), then run every test assembly at the same time, so the two
+# cores stay busy to the end. Each test process starts one Azurite pair and at most one Chromium of its own
+# on free ports, shared by its tests, so assemblies share nothing. `dotnet test` over the solution ran only two
 # at a time (one per core), queueing the phone page and CLI tests behind the others. The slowest start first.
+# Where the CPU goes: docs/architecture.md ("How the suite runs").
 # The test processes (and the hosts, CLI runs and child processes they start) run on a machine whose
 # cores are all busy: no spinning of idle thread-pool threads, and no tier-1 profiling of code that runs
 # once. Alternated runs of the Infrastructure tests used 7-10 % less CPU with both; the product's settings
