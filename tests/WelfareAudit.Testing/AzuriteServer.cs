@@ -46,6 +46,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         return path;
     });
 
+    /// <summary>The <c>NODE_OPTIONS</c> every Azurite starts with: preload the watchdog that ends it with its parent.</summary>
+    public static string WatchdogNodeOptions => $"--require \"{ParentWatchdog.Value}\"";
+
     /// <summary>True for the test process's shared servers: disposing one leaves it running, and it cannot be stopped.</summary>
     public bool IsShared { get; private set; }
 
@@ -123,7 +126,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             };
             // Azurite ends with this process even when it is killed before its exit handlers run (the test
             // platform ends a test host that way): the preloaded watchdog exits when Node's parent changes.
-            psi.Environment["NODE_OPTIONS"] = $"--require \"{ParentWatchdog.Value}\"";
+            psi.Environment["NODE_OPTIONS"] = WatchdogNodeOptions;
             foreach (var arg in new[] { $"--{service}Host", "127.0.0.1", $"--{service}Port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
                          "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--silent" })
             {
