@@ -67,7 +67,10 @@ public sealed class AzuriteServer : IAsyncDisposable
     private const string Table = "table";
     private const string Blob = "blob";
 
-    public bool IsRunning => !_process.HasExited;
+    /// <summary>False once the process has exited or this (own) server was disposed.</summary>
+    public bool IsRunning => !_disposed && !_process.HasExited;
+
+    private bool _disposed;
 
     public static string ExecutablePath(string service = Table)
     {
@@ -199,6 +202,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             return;
         }
         await StopAsync();
+        _disposed = true;
         _process.Dispose();
     }
 
